@@ -1,0 +1,404 @@
+//! The client, its builder and its settings (hosts, timeouts, retries, limits).
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use reqwest::header::HeaderMap;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::{
+    Error,
+    account::Account,
+    credentials::{AccountAuth, Credentials},
+    generated,
+    secrets::Secrets,
+    transport::Transport,
+};
+
+/// The Account API host.
+pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
+/// The Secret Management API host.
+pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
+/// How long a request may take in all (connect, send, answer, body), per attempt.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long making a connection may take.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The largest response body read; no real answer of this API comes near it.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// When and how often a failed call is sent again.
+///
+/// Only calls that are safe to repeat are retried on an answer or a broken connection: reads
+/// (balance, settings read, list and get secrets) and settings updates, on 429, 502, 503, 504 and
+/// transport errors other than timeouts. A top-up, a secret creation and a revocation are sent
+/// again only when no connection could be made at all, so the server never saw them.
+///
+/// The wait before retry `n` is a random duration between half and all of
+/// `min(base_delay * 2^(n-1), max_delay)`. A 429 answer's `Retry-After` (seconds or an HTTP date)
+/// replaces that wait; if it asks for longer than `max_delay`, the 429 is returned instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// How many times a call may be sent again after the first attempt (0 disables retries).
+    pub max_retries: u32,
+    /// The wait before the first retry.
+    pub base_delay: Duration,
+    /// The longest wait before any retry.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryConfig {
+    /// Two retries, starting at 200 ms, waiting at most 5 s.
+    fn default() -> Self {
+        RetryConfig {
+            max_retries: 2,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries at all.
+    pub const NONE: RetryConfig = RetryConfig {
+        max_retries: 0,
+        base_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
+    };
+
+    /// The jittered exponential wait before retry number `attempt` (1-based).
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max_delay);
+        let half = exp / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+
+    /// The wait before retrying a retryable answer, or `None` when the answer asks for longer
+    /// than `max_delay`.
+    pub(crate) fn delay_for(&self, attempt: u32, headers: &HeaderMap) -> Option<Duration> {
+        match retry_after(headers) {
+            Some(wait) if wait > self.max_delay => None,
+            Some(wait) => Some(wait),
+            None => Some(self.backoff(attempt)),
+        }
+    }
+}
+
+/// Reads `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let now = chrono::Utc::now();
+    Some(
+        (when.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// A Vonage account client. Cheap to clone (one `Arc`), `Send + Sync`, and all clones share one
+/// connection pool for both hosts.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), vonage_account::Error> {
+/// let client = vonage_account::Client::builder()
+///     .api_key("abcd1234")
+///     .api_secret("Abcdef123456")
+///     .build()?;
+/// let balance = client.account().balance().await?;
+/// println!("{} EUR", balance.value);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) account: generated::account::Client,
+    pub(crate) secrets: generated::secrets::Client,
+    pub(crate) credentials: Arc<Credentials>,
+    pub(crate) builder: ClientBuilder,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_key", &self.inner.credentials.api_key)
+            .field("api_secret", &"[REDACTED]")
+            .field("rest_base_url", &self.inner.builder.rest_base_url)
+            .field("api_base_url", &self.inner.builder.api_base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; `api_key` and `api_secret` are required.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from the environment: `VONAGE_API_KEY` and `VONAGE_API_SECRET` (required),
+    /// `VONAGE_REST_URL` and `VONAGE_API_URL` (optional host overrides).
+    ///
+    /// ```no_run
+    /// let client = vonage_account::Client::from_env()?;
+    /// # Ok::<(), vonage_account::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The balance, top-up and settings calls.
+    pub fn account(&self) -> Account<'_> {
+        Account::new(self)
+    }
+
+    /// The secrets of this client's own API key.
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets::new(self, self.api_key().to_owned())
+    }
+
+    /// The secrets of a sub-account's API key, managed with this (primary) client's credentials.
+    /// The key is checked when a call is made.
+    pub fn secrets_for(&self, api_key: impl Into<String>) -> Secrets<'_> {
+        Secrets::new(self, api_key.into())
+    }
+
+    /// The API key this client authenticates with.
+    pub fn api_key(&self) -> &str {
+        &self.inner.credentials.api_key
+    }
+
+    /// A builder holding this client's settings, to make a variant (for example with another
+    /// secret). The new client gets its own connection pool.
+    pub fn to_builder(&self) -> ClientBuilder {
+        self.inner.builder.clone()
+    }
+}
+
+/// Builds a [`Client`]. Every setting but the credentials has a documented default.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    api_secret: Option<SecretString>,
+    rest_base_url: String,
+    api_base_url: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryConfig,
+    account_auth: AccountAuth,
+    allow_insecure_http: bool,
+    max_response_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            api_key: None,
+            api_secret: None,
+            rest_base_url: DEFAULT_REST_URL.into(),
+            api_base_url: DEFAULT_API_URL.into(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryConfig::default(),
+            account_auth: AccountAuth::Basic,
+            allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field("api_secret", &self.api_secret.as_ref().map(|_| "[REDACTED]"))
+            .field("rest_base_url", &self.rest_base_url)
+            .field("api_base_url", &self.api_base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("account_auth", &self.account_auth)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the settings from the environment (see [`Client::from_env`]).
+    pub fn from_env() -> ClientBuilder {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let mut builder = ClientBuilder::default();
+        builder.api_key = var("VONAGE_API_KEY");
+        builder.api_secret = var("VONAGE_API_SECRET").map(SecretString::from);
+        if let Some(url) = var("VONAGE_REST_URL") {
+            builder.rest_base_url = url;
+        }
+        if let Some(url) = var("VONAGE_API_URL") {
+            builder.api_base_url = url;
+        }
+        builder
+    }
+
+    /// The API key (required).
+    pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The API secret (required). Held in a [`SecretString`]: redacted in `Debug`, zeroed on drop.
+    pub fn api_secret(mut self, api_secret: impl Into<SecretString>) -> Self {
+        self.api_secret = Some(api_secret.into());
+        self
+    }
+
+    /// The Account API base URL (default [`DEFAULT_REST_URL`]).
+    pub fn rest_base_url(mut self, url: impl Into<String>) -> Self {
+        self.rest_base_url = url.into();
+        self
+    }
+
+    /// The Secret Management API base URL (default [`DEFAULT_API_URL`]).
+    pub fn api_base_url(mut self, url: impl Into<String>) -> Self {
+        self.api_base_url = url.into();
+        self
+    }
+
+    /// One base URL for both APIs (a proxy, or the fake server).
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.rest_base_url(url.clone()).api_base_url(url)
+    }
+
+    /// The time one attempt may take in all (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time making a connection may take (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryConfig::default`]; [`RetryConfig::NONE`] disables).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// How the `/account/*` calls carry the credentials (default [`AccountAuth::Basic`]).
+    pub fn account_auth(mut self, auth: AccountAuth) -> Self {
+        self.account_auth = auth;
+        self
+    }
+
+    /// Allows plain `http://` base URLs that are not loopback addresses. Off by default: the
+    /// credentials would cross the network readable by anyone on the path.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The largest response body read before the call fails with
+    /// [`ErrorKind::ResponseTooLarge`](crate::ErrorKind::ResponseTooLarge)
+    /// (default [`DEFAULT_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Checks the settings and builds the client. Missing or malformed credentials and base URLs
+    /// are an [`ErrorKind::Config`](crate::ErrorKind::Config) error here, not at the first call.
+    pub fn build(self) -> Result<Client, Error> {
+        let api_key = self
+            .api_key
+            .clone()
+            .ok_or_else(|| Error::config("the API key is missing (set it with .api_key or VONAGE_API_KEY)"))?;
+        crate::validate::api_key(&api_key).map_err(|e| Error::config(e.to_string()))?;
+        let api_secret = self.api_secret.clone().ok_or_else(|| {
+            Error::config("the API secret is missing (set it with .api_secret or VONAGE_API_SECRET)")
+        })?;
+        let secret = api_secret.expose_secret();
+        if secret.is_empty() {
+            return Err(Error::config("the API secret is empty"));
+        }
+        if !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::config(
+                "the API secret must be visible ASCII characters (no spaces or control characters)",
+            ));
+        }
+        let rest = self.check_base_url("rest_base_url", &self.rest_base_url)?;
+        let api = self.check_base_url("api_base_url", &self.api_base_url)?;
+
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            // Never follow a redirect: it could carry the credentials to another host.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::config(format!("cannot set up HTTP: {}", crate::error::describe_reqwest(&e))))?;
+
+        let credentials = Arc::new(Credentials {
+            api_key,
+            api_secret,
+        });
+        let transport = |placement| Transport {
+            credentials: credentials.clone(),
+            placement,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
+        };
+        let account =
+            generated::account::Client::new_with_client(&rest, http.clone(), transport(self.account_auth));
+        // The Secret Management API takes HTTP Basic only.
+        let secrets = generated::secrets::Client::new_with_client(&api, http, transport(AccountAuth::Basic));
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                account,
+                secrets,
+                credentials,
+                builder: self,
+            }),
+        })
+    }
+
+    /// Checks one base URL and returns it without a trailing slash.
+    fn check_base_url(&self, name: &str, url: &str) -> Result<String, Error> {
+        let parsed = reqwest::Url::parse(url)
+            .map_err(|e| Error::config(format!("{name} {url:?} is not a URL: {e}")))?;
+        if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::config(format!(
+                "{name} must be a plain scheme://host[:port][/path] URL, without credentials, query or fragment"
+            )));
+        }
+        match parsed.scheme() {
+            "https" => {}
+            "http" if self.allow_insecure_http || is_loopback(&parsed) => {}
+            "http" => {
+                return Err(Error::config(format!(
+                    "{name} {url:?} is plain http to a non-loopback host: the credentials would be sent unencrypted (use https, or allow_insecure_http(true))"
+                )));
+            }
+            other => return Err(Error::config(format!("{name} has unsupported scheme {other:?} (use https)"))),
+        }
+        Ok(parsed.as_str().trim_end_matches('/').to_owned())
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}

@@ -1,0 +1,509 @@
+//! The one error type, and how every failure of the API or the network becomes one.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use crate::{transport::CallRecord, validate::ValidationError};
+
+/// Everything that can go wrong. Match on [`Error::kind`] to branch without string matching.
+///
+/// `Display` gives one readable sentence with the HTTP status, the problem title and detail, and
+/// the request id when there is one. No variant ever holds the API secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client settings are unusable (missing credentials, a bad base URL, plain http to a
+    /// remote host). Raised by [`ClientBuilder::build`](crate::ClientBuilder::build).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+    /// An argument broke a documented rule. Nothing was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The API answered with an error status (or a top-up answered a failure code).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// No complete answer arrived within the timeout.
+    #[error("the request timed out{}", attempts_suffix(*.attempts))]
+    Timeout {
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The connection could not be made or broke.
+    #[error("network error: {message}{}", attempts_suffix(*.attempts))]
+    Transport {
+        /// What went wrong, without the URL.
+        message: String,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// A success status came with a body that is not what the API documents.
+    #[error("could not decode the {status} answer{}: {reason}; body starts {excerpt:?}", request_id_suffix(.request_id.as_deref()))]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `X-Request-Id` of the answer.
+        request_id: Option<String>,
+        /// Why decoding failed.
+        reason: String,
+        /// The start of the body (at most 200 characters).
+        excerpt: String,
+    },
+    /// The answer's body was larger than the client's limit and was not read.
+    #[error("the {status} answer's body is larger than the {limit}-byte limit{}", request_id_suffix(.request_id.as_deref()))]
+    ResponseTooLarge {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `X-Request-Id` of the answer.
+        request_id: Option<String>,
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+fn attempts_suffix(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
+fn request_id_suffix(id: Option<&str>) -> String {
+    id.map(|id| format!(" (request id {id})")).unwrap_or_default()
+}
+
+/// What kind of failure an [`Error`] is, for callers to branch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// See [`Error::Config`].
+    Config,
+    /// See [`Error::Validation`]: nothing was sent.
+    Validation,
+    /// 401: the credentials are wrong or have no access.
+    Unauthorized,
+    /// A top-up was refused because auto-reload is not enabled on the account.
+    AutoReloadDisabled,
+    /// A top-up was answered with a failure code other than the above.
+    TopUpFailed,
+    /// 404 `#invalid-api-key`: the API key does not exist or is not yours.
+    InvalidApiKey,
+    /// 404 `#invalid-id`: no secret with that id.
+    SecretNotFound,
+    /// 404 of another kind.
+    NotFound,
+    /// The key already has the maximum number of secrets (`#add-excess-secret`,
+    /// `#maximum-secrets-allowed`).
+    SecretLimitReached,
+    /// The last secret of a key cannot be revoked (`#delete-last-secret`).
+    LastSecret,
+    /// 400: the API rejected a parameter (see [`ApiError::invalid_parameters`]).
+    InvalidParameters,
+    /// 403 of another kind.
+    Forbidden,
+    /// 429: too many requests.
+    RateLimited,
+    /// 5xx: the API or a gateway failed.
+    ServerError,
+    /// 3xx: the API answered with a redirect, which is never followed.
+    Redirect,
+    /// Any other error status.
+    OtherApi,
+    /// See [`Error::Timeout`].
+    Timeout,
+    /// See [`Error::Transport`].
+    Transport,
+    /// See [`Error::Decode`].
+    Decode,
+    /// See [`Error::ResponseTooLarge`].
+    ResponseTooLarge,
+}
+
+impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Config(_) => ErrorKind::Config,
+            Error::Validation(_) => ErrorKind::Validation,
+            Error::Api(api) => api.kind(),
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Transport { .. } => ErrorKind::Transport,
+            Error::Decode { .. } => ErrorKind::Decode,
+            Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+        }
+    }
+
+    /// The HTTP status of the answer that caused this error, if one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The `X-Request-Id` of the answer that caused this error, for Vonage support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The API error, when the API answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The validation error, when an argument broke a rule.
+    pub fn validation(&self) -> Option<&ValidationError> {
+        match self {
+            Error::Validation(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Error {
+        Error::Config(message.into())
+    }
+}
+
+/// An error answer from the API.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `X-Request-Id` header of the answer.
+    pub request_id: Option<String>,
+    /// The body, in whichever shape it came.
+    pub body: ErrorBody,
+}
+
+/// The body of an error answer. The API uses several shapes; each is kept as it came.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ErrorBody {
+    /// An RFC 7807 problem (`type`, `title`, `detail`, `instance`, `invalid_parameters`), or the
+    /// older `error_title` form mapped onto it.
+    Problem(Problem),
+    /// The legacy `{"error-code": "401", "error-code-label": "authentication failed"}`.
+    Legacy {
+        /// `error-code`, a status as a string.
+        code: String,
+        /// `error-code-label`.
+        label: Option<String>,
+    },
+    /// A body that is not one of the JSON shapes above (an HTML page from a gateway, say): its
+    /// start, at most 200 characters.
+    Text(String),
+    /// No body.
+    Empty,
+}
+
+/// An RFC 7807 problem.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Problem {
+    /// A URI naming the kind of problem; its fragment (after `#`) names the error.
+    pub type_uri: Option<String>,
+    /// A short summary.
+    pub title: Option<String>,
+    /// An explanation of this occurrence.
+    pub detail: Option<String>,
+    /// An identifier of this occurrence.
+    pub instance: Option<String>,
+    /// The parameters the API rejected, if any.
+    pub invalid_parameters: Vec<InvalidParameter>,
+}
+
+/// One parameter the API rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidParameter {
+    /// The parameter's name.
+    pub name: String,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+impl ApiError {
+    /// What kind of error this is, from the problem `type` fragment, the legacy label and the
+    /// status, in that order.
+    pub fn kind(&self) -> ErrorKind {
+        if let Some(fragment) = self.problem_fragment() {
+            match fragment {
+                "add-excess-secret" | "maximum-secrets-allowed" => {
+                    return ErrorKind::SecretLimitReached;
+                }
+                "delete-last-secret" => return ErrorKind::LastSecret,
+                "invalid-api-key" => return ErrorKind::InvalidApiKey,
+                "invalid-id" => return ErrorKind::SecretNotFound,
+                "unauthorized" | "unathorized" | "unprovisioned" => return ErrorKind::Unauthorized,
+                "validation" => return ErrorKind::InvalidParameters,
+                _ => {}
+            }
+        }
+        if let ErrorBody::Legacy { code, label } = &self.body {
+            let label = label.as_deref().unwrap_or_default().to_ascii_lowercase();
+            if label.contains("auto-reload") || label.contains("auto reload") {
+                return ErrorKind::AutoReloadDisabled;
+            }
+            if label.contains("authentication") {
+                return ErrorKind::Unauthorized;
+            }
+            if self.status.is_success() || code == "420" || label.contains("topup") || label.contains("top-up") {
+                return ErrorKind::TopUpFailed;
+            }
+        }
+        match self.status.as_u16() {
+            300..=399 => ErrorKind::Redirect,
+            400 => ErrorKind::InvalidParameters,
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::ServerError,
+            _ => ErrorKind::OtherApi,
+        }
+    }
+
+    /// The fragment of the problem `type` (`add-excess-secret` in
+    /// `https://developer.nexmo.com/api-errors/account/secret-management#add-excess-secret`).
+    pub fn problem_fragment(&self) -> Option<&str> {
+        match &self.body {
+            ErrorBody::Problem(p) => p.type_uri.as_deref()?.rsplit_once('#').map(|(_, f)| f),
+            _ => None,
+        }
+    }
+
+    /// The problem, when the body is one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match &self.body {
+            ErrorBody::Problem(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The parameters the API rejected (empty when it named none).
+    pub fn invalid_parameters(&self) -> &[InvalidParameter] {
+        self.problem().map(|p| p.invalid_parameters.as_slice()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Vonage answered {}", self.status)?;
+        match &self.body {
+            ErrorBody::Problem(p) => {
+                let mut parts = p.title.iter().chain(p.detail.iter()).peekable();
+                if parts.peek().is_some() {
+                    write!(f, ":")?;
+                    for (i, part) in parts.enumerate() {
+                        write!(f, "{}{}", if i == 0 { " " } else { " — " }, part.trim_end_matches('.'))?;
+                    }
+                }
+                if p.title.is_none() && p.detail.is_none() {
+                    if let Some(t) = &p.type_uri {
+                        write!(f, ": {t}")?;
+                    }
+                }
+                for param in &p.invalid_parameters {
+                    write!(f, "; {}: {}", param.name, param.reason)?;
+                }
+            }
+            ErrorBody::Legacy { code, label } => {
+                write!(f, ": error-code {code}")?;
+                if let Some(label) = label {
+                    write!(f, " ({label})")?;
+                }
+            }
+            ErrorBody::Text(text) => write!(f, " with a non-JSON body: {text:?}")?,
+            ErrorBody::Empty => write!(f, " with an empty body")?,
+        }
+        if self.status.is_redirection() {
+            write!(f, "; redirects are not followed")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The error-body fields of every shape the API uses, all optional.
+#[derive(Deserialize)]
+struct AnyErrorFields {
+    #[serde(rename = "type")]
+    type_uri: Option<String>,
+    title: Option<String>,
+    error_title: Option<String>,
+    detail: Option<String>,
+    instance: Option<String>,
+    invalid_parameters: Option<serde_json::Value>,
+    #[serde(rename = "error-code")]
+    error_code: Option<serde_json::Value>,
+    #[serde(rename = "error-code-label")]
+    error_code_label: Option<String>,
+}
+
+impl ErrorBody {
+    /// Reads an error body of any shape. Never fails: what is not JSON is kept as text.
+    pub fn parse(body: &[u8]) -> ErrorBody {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return ErrorBody::Empty;
+        }
+        let Ok(fields) = serde_json::from_slice::<AnyErrorFields>(body) else {
+            return ErrorBody::Text(excerpt(body));
+        };
+        if let Some(code) = fields.error_code {
+            let code = match code {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            return ErrorBody::Legacy {
+                code,
+                label: fields.error_code_label,
+            };
+        }
+        let title = fields.title.or(fields.error_title);
+        if fields.type_uri.is_none() && title.is_none() && fields.detail.is_none() {
+            return ErrorBody::Text(excerpt(body));
+        }
+        ErrorBody::Problem(Problem {
+            type_uri: fields.type_uri,
+            title,
+            detail: fields.detail,
+            instance: fields.instance,
+            invalid_parameters: fields
+                .invalid_parameters
+                .map(invalid_parameters)
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// `invalid_parameters` comes as `[{"name": .., "reason": ..}]` or as `{"name": "reason"}`.
+fn invalid_parameters(value: serde_json::Value) -> Vec<InvalidParameter> {
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|item| InvalidParameter {
+                name: item.get("name").map(text).unwrap_or_default(),
+                reason: item.get("reason").map(text).unwrap_or_default(),
+            })
+            .collect(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(name, reason)| InvalidParameter {
+                name: name.clone(),
+                reason: text(reason),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The start of a body as text, at most 200 characters.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let mut out: String = text.chars().take(200).collect();
+    if text.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+/// A reqwest error as text, without its URL (which may carry legacy query credentials) but with
+/// its causes.
+pub(crate) fn describe_reqwest(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut message = if error.is_connect() {
+        "could not connect".to_owned()
+    } else if error.is_timeout() {
+        "timed out".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "the answer's body could not be read".to_owned()
+    } else if error.is_request() {
+        "the request could not be completed".to_owned()
+    } else {
+        "HTTP error".to_owned()
+    };
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}
+
+/// Turns the generated client's outcome into the facade's.
+pub(crate) async fn from_generated<E: serde::Serialize>(
+    error: progenitor_client::Error<E>,
+    record: &CallRecord,
+) -> Error {
+    use progenitor_client::Error as G;
+    let api = |status: StatusCode, body: ErrorBody| {
+        Error::Api(Box::new(ApiError {
+            status,
+            request_id: record.request_id.clone(),
+            body,
+        }))
+    };
+    match error {
+        G::ErrorResponse(value) => {
+            let status = value.status();
+            let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
+            api(status, ErrorBody::parse(&body))
+        }
+        G::UnexpectedResponse(response) => {
+            let status = response.status();
+            let body = response.bytes().await.unwrap_or_default();
+            api(status, ErrorBody::parse(&body))
+        }
+        G::InvalidResponsePayload(body, e) => match record.status {
+            Some(status) if !status.is_success() => api(status, ErrorBody::parse(&body)),
+            status => Error::Decode {
+                status: status.unwrap_or(StatusCode::OK),
+                request_id: record.request_id.clone(),
+                reason: e.to_string(),
+                excerpt: excerpt(&body),
+            },
+        },
+        G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
+            if e.is_timeout() {
+                Error::Timeout {
+                    attempts: record.attempts.max(1),
+                }
+            } else {
+                Error::Transport {
+                    message: describe_reqwest(&e),
+                    attempts: record.attempts.max(1),
+                }
+            }
+        }
+        G::InvalidRequest(message) | G::Custom(message) => Error::Transport {
+            message: format!("the request could not be built: {message}"),
+            attempts: record.attempts,
+        },
+    }
+}

@@ -1,0 +1,204 @@
+//! The documented rules, checked before anything is sent.
+
+use std::fmt;
+
+/// An argument that broke one or more documented rules. Nothing was sent.
+///
+/// `Display` names the field and every rule it broke; it never repeats a secret.
+///
+/// ```
+/// use vonage_account::{Rule, validate_secret};
+/// let err = validate_secret("short").unwrap_err();
+/// assert_eq!(err.field(), "secret");
+/// assert!(err.rules().contains(&Rule::TooShort { min: 8, actual: 5 }));
+/// assert!(err.rules().contains(&Rule::MissingUppercase));
+/// assert!(err.rules().contains(&Rule::MissingDigit));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ValidationError {
+    field: &'static str,
+    rules: Vec<Rule>,
+}
+
+impl ValidationError {
+    fn new(field: &'static str, rules: Vec<Rule>) -> ValidationError {
+        ValidationError { field, rules }
+    }
+
+    /// The argument that broke the rules (`secret`, `trx`, `api_key`, `secret_id`,
+    /// `mo_callback_url`, `dr_callback_url`).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// Every rule the argument broke.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {}: ", self.field)?;
+        for (i, rule) in self.rules.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{rule}")?;
+        }
+        f.write_str(" (nothing was sent)")
+    }
+}
+
+/// A documented rule an argument broke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// It is empty (or only white space).
+    Empty,
+    /// It has fewer characters than allowed.
+    TooShort {
+        /// The fewest allowed.
+        min: usize,
+        /// How many it has.
+        actual: usize,
+    },
+    /// It has more characters than allowed.
+    TooLong {
+        /// The most allowed.
+        max: usize,
+        /// How many it has.
+        actual: usize,
+    },
+    /// A secret needs at least one lower-case letter.
+    MissingLowercase,
+    /// A secret needs at least one upper-case letter.
+    MissingUppercase,
+    /// A secret needs at least one digit.
+    MissingDigit,
+    /// Only visible ASCII characters are allowed (no spaces, control or non-ASCII characters).
+    NotVisibleAscii,
+    /// Only ASCII letters, digits, `-` and `_` are allowed (it is a path segment).
+    InvalidPathSegment,
+    /// It must be an absolute `http` or `https` URL with a host.
+    NotAbsoluteHttpUrl,
+    /// Control characters are not allowed.
+    ControlCharacter,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Empty => f.write_str("must not be empty"),
+            Rule::TooShort { min, actual } => {
+                write!(f, "must be at least {min} characters (has {actual})")
+            }
+            Rule::TooLong { max, actual } => {
+                write!(f, "must be at most {max} characters (has {actual})")
+            }
+            Rule::MissingLowercase => f.write_str("must contain a lower-case letter"),
+            Rule::MissingUppercase => f.write_str("must contain an upper-case letter"),
+            Rule::MissingDigit => f.write_str("must contain a digit"),
+            Rule::NotVisibleAscii => {
+                f.write_str("must be visible ASCII characters only (no spaces, control or non-ASCII characters)")
+            }
+            Rule::InvalidPathSegment => {
+                f.write_str("may only contain ASCII letters, digits, '-' and '_'")
+            }
+            Rule::NotAbsoluteHttpUrl => f.write_str("must be an absolute http:// or https:// URL"),
+            Rule::ControlCharacter => f.write_str("must not contain control characters"),
+        }
+    }
+}
+
+/// The shortest secret the API accepts.
+pub const SECRET_MIN_LEN: usize = 8;
+/// The longest secret the API accepts.
+pub const SECRET_MAX_LEN: usize = 25;
+
+/// Checks a new secret against the API's rules: 8 to 25 characters, at least one lower-case
+/// letter, one upper-case letter and one digit, visible ASCII only. Reports every rule broken.
+pub fn validate_secret(secret: &str) -> Result<(), ValidationError> {
+    let mut rules = Vec::new();
+    let len = secret.chars().count();
+    if len == 0 {
+        rules.push(Rule::Empty);
+    } else if len < SECRET_MIN_LEN {
+        rules.push(Rule::TooShort {
+            min: SECRET_MIN_LEN,
+            actual: len,
+        });
+    } else if len > SECRET_MAX_LEN {
+        rules.push(Rule::TooLong {
+            max: SECRET_MAX_LEN,
+            actual: len,
+        });
+    }
+    if !secret.chars().any(|c| c.is_ascii_lowercase()) {
+        rules.push(Rule::MissingLowercase);
+    }
+    if !secret.chars().any(|c| c.is_ascii_uppercase()) {
+        rules.push(Rule::MissingUppercase);
+    }
+    if !secret.chars().any(|c| c.is_ascii_digit()) {
+        rules.push(Rule::MissingDigit);
+    }
+    if !secret.chars().all(|c| c.is_ascii_graphic()) {
+        rules.push(Rule::NotVisibleAscii);
+    }
+    finish("secret", rules)
+}
+
+/// Checks a top-up transaction reference: not empty or blank, no control characters.
+pub(crate) fn trx(trx: &str) -> Result<(), ValidationError> {
+    let mut rules = Vec::new();
+    if trx.trim().is_empty() {
+        rules.push(Rule::Empty);
+    }
+    if trx.chars().any(char::is_control) {
+        rules.push(Rule::ControlCharacter);
+    }
+    finish("trx", rules)
+}
+
+/// Checks an API key used as a path segment (and as the client's own key).
+pub(crate) fn api_key(key: &str) -> Result<(), ValidationError> {
+    path_segment("api_key", key)
+}
+
+/// Checks a secret id used as a path segment.
+pub(crate) fn secret_id(id: &str) -> Result<(), ValidationError> {
+    path_segment("secret_id", id)
+}
+
+/// Only what cannot change the path: a key like `a/../b` or `x?y` is refused, not sent.
+fn path_segment(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    let rules = if value.is_empty() {
+        vec![Rule::Empty]
+    } else if !value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        vec![Rule::InvalidPathSegment]
+    } else {
+        Vec::new()
+    };
+    finish(field, rules)
+}
+
+/// Checks a webhook URL: absolute `http`/`https` with a host.
+pub(crate) fn callback_url(field: &'static str, url: &str) -> Result<(), ValidationError> {
+    let ok = !url.trim().is_empty()
+        && url.trim() == url
+        && reqwest::Url::parse(url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    finish(field, if ok { Vec::new() } else { vec![Rule::NotAbsoluteHttpUrl] })
+}
+
+fn finish(field: &'static str, rules: Vec<Rule>) -> Result<(), ValidationError> {
+    if rules.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError::new(field, rules))
+    }
+}
