@@ -37,8 +37,8 @@ fn main() -> ExitCode {
 fn generate(spec: &str, out: &Path) -> Result<(), String> {
     let text = fs::read_to_string(spec).map_err(|e| format!("cannot read the spec: {e}"))?;
     // serde-saphyr rejects duplicate mapping keys, which other YAML parsers silently merge.
-    let api: openapiv3::OpenAPI =
-        serde_saphyr::from_str(&text).map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    let api: openapiv3::OpenAPI = serde_saphyr::from_str(&text)
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
 
     let mut settings = GenerationSettings::new();
     settings

@@ -192,7 +192,9 @@ impl<'a> Account<'a> {
     /// ```
     pub async fn top_up(&self, trx: &str) -> Result<(), Error> {
         validate::trx(trx)?;
-        let body = types::TopUpRequest { trx: trx.to_owned() };
+        let body = types::TopUpRequest {
+            trx: trx.to_owned(),
+        };
         let answer = call(
             Idempotency::ConnectFailureOnly,
             self.api().top_up_account_balance(&body),
@@ -242,9 +244,12 @@ impl<'a> Account<'a> {
 
     async fn send_settings(&self, request: &types::SettingsRequest) -> Result<Settings, Error> {
         // Setting the same values again gives the same result, so both reads and updates retry.
-        let settings = call(Idempotency::Repeatable, self.api().change_account_settings(request))
-            .await?
-            .value;
+        let settings = call(
+            Idempotency::Repeatable,
+            self.api().change_account_settings(request),
+        )
+        .await?
+        .value;
         let url = |u: Option<String>| u.filter(|u| !u.is_empty());
         Ok(Settings {
             mo_callback_url: url(settings.mo_callback_url),
@@ -260,7 +265,10 @@ impl<'a> Account<'a> {
 mod empty_is_none {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<String>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         s.serialize_str(value.as_deref().unwrap_or_default())
     }
 

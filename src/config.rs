@@ -87,7 +87,11 @@ impl RetryConfig {
 
 /// Reads `Retry-After` as seconds or as an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -217,7 +221,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key)
-            .field("api_secret", &self.api_secret.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "api_secret",
+                &self.api_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("rest_base_url", &self.rest_base_url)
             .field("api_base_url", &self.api_base_url)
             .field("timeout", &self.timeout)
@@ -234,9 +241,11 @@ impl ClientBuilder {
     /// A builder with the settings from the environment (see [`Client::from_env`]).
     pub fn from_env() -> ClientBuilder {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let mut builder = ClientBuilder::default();
-        builder.api_key = var("VONAGE_API_KEY");
-        builder.api_secret = var("VONAGE_API_SECRET").map(SecretString::from);
+        let mut builder = ClientBuilder {
+            api_key: var("VONAGE_API_KEY"),
+            api_secret: var("VONAGE_API_SECRET").map(SecretString::from),
+            ..ClientBuilder::default()
+        };
         if let Some(url) = var("VONAGE_REST_URL") {
             builder.rest_base_url = url;
         }
@@ -318,13 +327,14 @@ impl ClientBuilder {
     /// Checks the settings and builds the client. Missing or malformed credentials and base URLs
     /// are an [`ErrorKind::Config`](crate::ErrorKind::Config) error here, not at the first call.
     pub fn build(self) -> Result<Client, Error> {
-        let api_key = self
-            .api_key
-            .clone()
-            .ok_or_else(|| Error::config("the API key is missing (set it with .api_key or VONAGE_API_KEY)"))?;
+        let api_key = self.api_key.clone().ok_or_else(|| {
+            Error::config("the API key is missing (set it with .api_key or VONAGE_API_KEY)")
+        })?;
         crate::validate::api_key(&api_key).map_err(|e| Error::config(e.to_string()))?;
         let api_secret = self.api_secret.clone().ok_or_else(|| {
-            Error::config("the API secret is missing (set it with .api_secret or VONAGE_API_SECRET)")
+            Error::config(
+                "the API secret is missing (set it with .api_secret or VONAGE_API_SECRET)",
+            )
         })?;
         let secret = api_secret.expose_secret();
         if secret.is_empty() {
@@ -345,7 +355,12 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::config(format!("cannot set up HTTP: {}", crate::error::describe_reqwest(&e))))?;
+            .map_err(|e| {
+                Error::config(format!(
+                    "cannot set up HTTP: {}",
+                    crate::error::describe_reqwest(&e)
+                ))
+            })?;
 
         let credentials = Arc::new(Credentials {
             api_key,
@@ -357,10 +372,14 @@ impl ClientBuilder {
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
         };
-        let account =
-            generated::account::Client::new_with_client(&rest, http.clone(), transport(self.account_auth));
+        let account = generated::account::Client::new_with_client(
+            &rest,
+            http.clone(),
+            transport(self.account_auth),
+        );
         // The Secret Management API takes HTTP Basic only.
-        let secrets = generated::secrets::Client::new_with_client(&api, http, transport(AccountAuth::Basic));
+        let secrets =
+            generated::secrets::Client::new_with_client(&api, http, transport(AccountAuth::Basic));
         Ok(Client {
             inner: Arc::new(ClientInner {
                 account,
@@ -375,7 +394,11 @@ impl ClientBuilder {
     fn check_base_url(&self, name: &str, url: &str) -> Result<String, Error> {
         let parsed = reqwest::Url::parse(url)
             .map_err(|e| Error::config(format!("{name} {url:?} is not a URL: {e}")))?;
-        if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() || parsed.password().is_some() {
+        if parsed.query().is_some()
+            || parsed.fragment().is_some()
+            || !parsed.username().is_empty()
+            || parsed.password().is_some()
+        {
             return Err(Error::config(format!(
                 "{name} must be a plain scheme://host[:port][/path] URL, without credentials, query or fragment"
             )));
@@ -388,7 +411,11 @@ impl ClientBuilder {
                     "{name} {url:?} is plain http to a non-loopback host: the credentials would be sent unencrypted (use https, or allow_insecure_http(true))"
                 )));
             }
-            other => return Err(Error::config(format!("{name} has unsupported scheme {other:?} (use https)"))),
+            other => {
+                return Err(Error::config(format!(
+                    "{name} has unsupported scheme {other:?} (use https)"
+                )));
+            }
         }
         Ok(parsed.as_str().trim_end_matches('/').to_owned())
     }

@@ -69,7 +69,8 @@ impl Credentials {
         let mut encoded = zeroize::Zeroizing::new(String::from("Basic "));
         base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut encoded);
         // Key and secret were checked to be visible ASCII at build time, so this cannot fail.
-        let mut value = HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static(""));
+        let mut value =
+            HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static(""));
         value.set_sensitive(true);
         value
     }

@@ -71,7 +71,8 @@ fn attempts_suffix(attempts: u32) -> String {
 }
 
 fn request_id_suffix(id: Option<&str>) -> String {
-    id.map(|id| format!(" (request id {id})")).unwrap_or_default()
+    id.map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
 }
 
 /// What kind of failure an [`Error`] is, for callers to branch on.
@@ -260,7 +261,11 @@ impl ApiError {
             if label.contains("authentication") {
                 return ErrorKind::Unauthorized;
             }
-            if self.status.is_success() || code == "420" || label.contains("topup") || label.contains("top-up") {
+            if self.status.is_success()
+                || code == "420"
+                || label.contains("topup")
+                || label.contains("top-up")
+            {
                 return ErrorKind::TopUpFailed;
             }
         }
@@ -295,7 +300,9 @@ impl ApiError {
 
     /// The parameters the API rejected (empty when it named none).
     pub fn invalid_parameters(&self) -> &[InvalidParameter] {
-        self.problem().map(|p| p.invalid_parameters.as_slice()).unwrap_or_default()
+        self.problem()
+            .map(|p| p.invalid_parameters.as_slice())
+            .unwrap_or_default()
     }
 }
 
@@ -308,13 +315,16 @@ impl fmt::Display for ApiError {
                 if parts.peek().is_some() {
                     write!(f, ":")?;
                     for (i, part) in parts.enumerate() {
-                        write!(f, "{}{}", if i == 0 { " " } else { " — " }, part.trim_end_matches('.'))?;
+                        write!(
+                            f,
+                            "{}{}",
+                            if i == 0 { " " } else { " — " },
+                            part.trim_end_matches('.')
+                        )?;
                     }
                 }
-                if p.title.is_none() && p.detail.is_none() {
-                    if let Some(t) = &p.type_uri {
-                        write!(f, ": {t}")?;
-                    }
+                if let (None, None, Some(t)) = (&p.title, &p.detail, &p.type_uri) {
+                    write!(f, ": {t}")?;
                 }
                 for param in &p.invalid_parameters {
                     write!(f, "; {}: {}", param.name, param.reason)?;

@@ -53,3 +53,11 @@ pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, valida
 
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;
+
+#[cfg(feature = "test-server")]
+pub mod testing;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

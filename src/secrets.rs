@@ -62,8 +62,18 @@ impl<'a> Secrets<'a> {
     /// ```
     pub async fn list(&self) -> Result<Vec<Secret>, Error> {
         let api = self.api()?;
-        let list = call(Idempotency::Repeatable, api.retrieve_api_secrets(&self.api_key)).await?;
-        Ok(list.value.embedded.secrets.into_iter().map(Secret::from).collect())
+        let list = call(
+            Idempotency::Repeatable,
+            api.retrieve_api_secrets(&self.api_key),
+        )
+        .await?;
+        Ok(list
+            .value
+            .embedded
+            .secrets
+            .into_iter()
+            .map(Secret::from)
+            .collect())
     }
 
     /// One secret by id (`GET /accounts/{key}/secrets/{id}`).
@@ -76,8 +86,11 @@ impl<'a> Secrets<'a> {
     pub async fn get(&self, secret_id: &str) -> Result<Secret, Error> {
         let api = self.api()?;
         validate::secret_id(secret_id)?;
-        let secret =
-            call(Idempotency::Repeatable, api.retrieve_api_secret(&self.api_key, secret_id)).await?;
+        let secret = call(
+            Idempotency::Repeatable,
+            api.retrieve_api_secret(&self.api_key, secret_id),
+        )
+        .await?;
         Ok(secret.value.into())
     }
 

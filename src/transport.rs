@@ -8,8 +8,8 @@
 use std::{cell::RefCell, sync::Arc};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use tracing::Instrument as _;
 use reqwest::{Response, StatusCode, header::HeaderMap};
+use tracing::Instrument as _;
 
 use crate::{
     config::RetryConfig,

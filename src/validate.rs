@@ -192,7 +192,14 @@ pub(crate) fn callback_url(field: &'static str, url: &str) -> Result<(), Validat
         && url.trim() == url
         && reqwest::Url::parse(url)
             .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-    finish(field, if ok { Vec::new() } else { vec![Rule::NotAbsoluteHttpUrl] })
+    finish(
+        field,
+        if ok {
+            Vec::new()
+        } else {
+            vec![Rule::NotAbsoluteHttpUrl]
+        },
+    )
 }
 
 fn finish(field: &'static str, rules: Vec<Rule>) -> Result<(), ValidationError> {

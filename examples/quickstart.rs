@@ -1,0 +1,117 @@
+//! Every operation of the crate, end to end.
+//!
+//! With no `VONAGE_API_KEY` in the environment this starts the embedded fake Vonage server and
+//! walks through every call, including the documented failures. With credentials set it runs only
+//! the read-only calls (balance, settings, list secrets) against the real hosts, or the ones in
+//! `VONAGE_REST_URL` / `VONAGE_API_URL`.
+//!
+//! Run: `cargo run --example quickstart`
+
+use vonage_account::{Client, Error, SettingsUpdate, testing::FakeVonage};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    if std::env::var_os("VONAGE_API_KEY").is_some() {
+        let client = Client::from_env()?;
+        println!("Credentials found: running the read-only calls against the real API.\n");
+        return read_only(&client).await;
+    }
+    let fake = FakeVonage::start().await;
+    println!(
+        "No VONAGE_API_KEY set: using the embedded fake Vonage server at {}\n",
+        fake.url()
+    );
+    let client = fake.client();
+    read_only(&client).await?;
+    changes(&client, &fake).await
+}
+
+async fn read_only(client: &Client) -> Result<(), Error> {
+    let balance = client.account().balance().await?;
+    println!(
+        "balance:          {} EUR (auto-reload {})",
+        balance.value,
+        if balance.auto_reload { "on" } else { "off" }
+    );
+    let settings = client.account().settings().await?;
+    println!(
+        "settings:         inbound SMS -> {}, receipts -> {}, {} API calls/s",
+        settings.mo_callback_url.as_deref().unwrap_or("(unset)"),
+        settings.dr_callback_url.as_deref().unwrap_or("(unset)"),
+        settings
+            .max_calls_per_second
+            .map_or("?".into(), |n| n.to_string()),
+    );
+    let secrets = client.secrets().list().await?;
+    println!(
+        "secrets:          {} on key {}",
+        secrets.len(),
+        client.api_key()
+    );
+    for secret in &secrets {
+        println!(
+            "                  - {} created {}",
+            secret.id, secret.created_at
+        );
+    }
+    Ok(())
+}
+
+async fn changes(client: &Client, fake: &FakeVonage) -> Result<(), Error> {
+    let account = client.account();
+    let update = SettingsUpdate::new()
+        .mo_callback_url("https://example.com/webhooks/inbound-sms")
+        .dr_callback_url("https://example.com/webhooks/delivery-receipt");
+    let settings = account.update_settings(&update).await?;
+    println!(
+        "settings updated: inbound SMS -> {}, receipts -> {}",
+        settings.mo_callback_url.as_deref().unwrap_or("(unset)"),
+        settings.dr_callback_url.as_deref().unwrap_or("(unset)"),
+    );
+    let settings = account
+        .update_settings(&SettingsUpdate::new().unset_dr_callback_url())
+        .await?;
+    println!(
+        "receipts unset:   receipts -> {}",
+        settings.dr_callback_url.as_deref().unwrap_or("(unset)")
+    );
+
+    account.top_up("8ef2447e69604f642ae59363aa5f781b").await?;
+    println!(
+        "top-up:           accepted; balance now {} EUR",
+        account.balance().await?.value
+    );
+
+    let secrets = client.secrets();
+    match secrets.create("weak").await {
+        Err(e) => println!("weak secret:      refused before sending: {e}"),
+        Ok(_) => println!("weak secret:      unexpectedly accepted"),
+    }
+    let created = secrets.create("Quickstart2Secret").await?;
+    println!("created secret:   {} at {}", created.id, created.created_at);
+    let fetched = secrets.get(&created.id).await?;
+    println!("fetched secret:   {} at {}", fetched.id, fetched.created_at);
+    match secrets.create("Another3Secret").await {
+        Err(e) => println!("third secret:     {:?}: {e}", e.kind()),
+        Ok(_) => println!("third secret:     unexpectedly accepted"),
+    }
+    secrets.revoke(&created.id).await?;
+    println!(
+        "revoked secret:   {}; {} left",
+        created.id,
+        secrets.list().await?.len()
+    );
+    let last = secrets.list().await?.remove(0);
+    match secrets.revoke(&last.id).await {
+        Err(e) => println!("last secret:      {:?}: {e}", e.kind()),
+        Ok(()) => println!("last secret:      unexpectedly revoked"),
+    }
+
+    let sub = client.secrets_for("sub12345");
+    println!(
+        "sub-account:      {} secret(s) on sub12345, managed with the primary credentials",
+        sub.list().await?.len()
+    );
+    println!("\nThe fake saw {} API requests.", fake.requests().len());
+    Ok(())
+}
