@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use vonage_account::{
+    Client, RetryConfig,
+    testing::{FakeVonage, RecordedRequest, Seed},
+};
+
+/// The documented Basic example: key `aaa012`, secret `abc123456789`.
+pub const DOC_KEY: &str = "aaa012";
+pub const DOC_SECRET: &str = "abc123456789";
+pub const DOC_AUTH: &str = "Basic YWFhMDEyOmFiYzEyMzQ1Njc4OQ==";
+
+/// A fake whose primary key is the documented Basic example.
+pub async fn doc_fake() -> FakeVonage {
+    FakeVonage::start_with(Seed {
+        api_key: DOC_KEY.into(),
+        secrets: vec![DOC_SECRET.into()],
+        ..Seed::default()
+    })
+    .await
+    .expect("fake starts")
+}
+
+/// A client of `fake` with no retries.
+pub fn no_retry(fake: &FakeVonage) -> Client {
+    fake.client_builder()
+        .retry(RetryConfig::NONE)
+        .build()
+        .unwrap()
+}
+
+/// A client of `fake` with fast retries.
+pub fn fast_retry(fake: &FakeVonage, max_retries: u32) -> Client {
+    fake.client_builder()
+        .retry(RetryConfig {
+            max_retries,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_secs(2),
+        })
+        .build()
+        .unwrap()
+}
+
+/// The only request the fake saw.
+pub fn only_request(fake: &FakeVonage) -> RecordedRequest {
+    let requests = fake.requests();
+    assert_eq!(
+        requests.len(),
+        1,
+        "expected exactly one request, saw {requests:#?}"
+    );
+    requests.into_iter().next().unwrap()
+}
