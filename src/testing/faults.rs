@@ -63,7 +63,8 @@ pub enum FaultKind {
         #[serde(default)]
         content_type: Option<String>,
     },
-    /// Wait this long, then handle the request as usual (its effects happen after the wait).
+    /// Handle the request as usual, then wait this long before answering: its effects happen
+    /// even when the client gives up waiting.
     Delay {
         /// How long to wait, in milliseconds.
         millis: u64,
@@ -167,7 +168,7 @@ impl Fault {
         Fault::status(502)
     }
 
-    /// A delay before the request is handled.
+    /// The request is handled at once, its answer sent after `delay`.
     pub fn delay(delay: Duration) -> Fault {
         Fault::new(FaultKind::Delay {
             millis: delay.as_millis() as u64,

@@ -428,8 +428,10 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
             response
         }
         Some(FaultKind::Delay { millis }) => {
+            // Applied first, answered late: the effect happens even if the client gives up.
+            let response = handle();
             tokio::time::sleep(Duration::from_millis(millis)).await;
-            handle()
+            response
         }
         Some(FaultKind::TruncatedBody) => {
             let response = handle();

@@ -1,0 +1,289 @@
+//! Retries only where repeating is safe; a top-up or a secret creation is never sent twice.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use vonage_account::{
+    Client, Error, ErrorKind, RetryConfig, SettingsUpdate,
+    testing::{Fault, FaultKind, Route},
+};
+
+fn status_with(status: u16, headers: Vec<(String, String)>) -> Fault {
+    Fault::new(FaultKind::Status {
+        status,
+        headers,
+        body: String::new(),
+        content_type: None,
+    })
+}
+
+#[tokio::test]
+async fn reads_retry_on_502_503_504_and_connection_drops() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 3);
+    for fault in [
+        Fault::status(502),
+        Fault::status(503),
+        Fault::status(504),
+        Fault::drop_connection(),
+    ] {
+        fake.clear_requests();
+        fake.inject(fault.clone().times(2));
+        let balance = client
+            .account()
+            .balance()
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(balance.value.to_string(), "10.28000000");
+        assert_eq!(
+            fake.requests_to(Route::GetBalance).len(),
+            3,
+            "{fault:?}: two failures, then success"
+        );
+    }
+    // The same for the other reads.
+    fake.clear_requests();
+    fake.inject(Fault::status(503).on(Route::ListSecrets));
+    fake.inject(Fault::status(503).on(Route::Settings));
+    client.secrets().list().await.unwrap();
+    client.account().settings().await.unwrap();
+    let id = fake.secret_ids(DOC_KEY).remove(0);
+    fake.inject(Fault::status(504).on(Route::GetSecret));
+    client.secrets().get(&id).await.unwrap();
+    assert_eq!(fake.requests().len(), 6);
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_limit_and_report_the_last_answer() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    fake.inject(Fault::status(503).times(10));
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.status().unwrap().as_u16(), 503);
+    assert_eq!(fake.requests().len(), 3, "one attempt and two retries");
+
+    fake.clear_faults();
+    fake.clear_requests();
+    fake.inject(Fault::drop_connection().times(10));
+    let err = client.account().balance().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("after 3 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn reads_do_not_retry_on_500_or_4xx() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 3);
+    for fault in [
+        Fault::html_500(),
+        Fault::status(400),
+        Fault::status(401),
+        Fault::status(404),
+    ] {
+        fake.clear_requests();
+        fake.inject(fault);
+        client.account().balance().await.unwrap_err();
+        assert_eq!(fake.requests().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_honoured() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    fake.inject(Fault::rate_limited(1));
+    let started = Instant::now();
+    client.account().balance().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(fake.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_honoured() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    let when = (chrono::Utc::now() + chrono::Duration::seconds(2))
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    fake.inject(status_with(429, vec![("Retry-After".into(), when)]));
+    let started = Instant::now();
+    client.account().balance().await.unwrap();
+    // The date has one-second precision: at least one second is left of the two.
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(fake.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2); // max_delay is 2 s
+    fake.inject(Fault::rate_limited(120));
+    let started = Instant::now();
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn settings_updates_retry_since_they_set_values() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    fake.inject(Fault::status(502).on(Route::Settings));
+    let settings = client
+        .account()
+        .update_settings(&SettingsUpdate::new().mo_callback_url("https://example.com/mo"))
+        .await
+        .unwrap();
+    assert_eq!(
+        settings.mo_callback_url.as_deref(),
+        Some("https://example.com/mo")
+    );
+    let sent = fake.requests_to(Route::Settings);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, sent[1].body, "the retry sends the same body");
+}
+
+/// Faults after which the request may have reached the server.
+fn may_have_arrived() -> Vec<Fault> {
+    vec![
+        Fault::html_500(),
+        Fault::status(502),
+        Fault::status(503),
+        Fault::status(504),
+        Fault::rate_limited(0),
+        Fault::drop_connection(),
+        Fault::truncated_body(),
+    ]
+}
+
+#[tokio::test]
+async fn a_top_up_is_sent_exactly_once_whatever_goes_wrong() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 3);
+    for fault in may_have_arrived() {
+        fake.clear_requests();
+        fake.inject(fault.clone().on(Route::TopUp).times(5));
+        client
+            .account()
+            .top_up("once")
+            .await
+            .expect_err("the fault surfaces");
+        assert_eq!(
+            fake.requests_to(Route::TopUp).len(),
+            1,
+            "{fault:?} caused a re-send"
+        );
+        fake.clear_faults();
+    }
+}
+
+#[tokio::test]
+async fn a_timed_out_top_up_is_not_sent_again_even_though_it_was_applied() {
+    let fake = doc_fake().await;
+    let client = fake
+        .client_builder()
+        .timeout(Duration::from_millis(200))
+        .retry(RetryConfig {
+            max_retries: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_secs(1),
+        })
+        .build()
+        .unwrap();
+    fake.inject(Fault::delay(Duration::from_millis(600)).on(Route::TopUp));
+    let err = client.account().top_up("slow").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(fake.requests_to(Route::TopUp).len(), 1);
+    assert_eq!(
+        fake.top_ups(DOC_KEY),
+        vec!["slow"],
+        "the server applied it once"
+    );
+}
+
+#[tokio::test]
+async fn creates_and_revokes_are_not_re_sent() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 3);
+    for fault in may_have_arrived() {
+        fake.clear_requests();
+        fake.inject(fault.clone().on(Route::CreateSecret).times(5));
+        client
+            .secrets()
+            .create("Created12345")
+            .await
+            .expect_err("the fault surfaces");
+        assert_eq!(
+            fake.requests_to(Route::CreateSecret).len(),
+            1,
+            "create: {fault:?}"
+        );
+        fake.clear_faults();
+
+        fake.inject(fault.clone().on(Route::RevokeSecret).times(5));
+        client
+            .secrets()
+            .revoke("01234567-aaaa-bbbb-cccc-defdefdefdef")
+            .await
+            .expect_err("the fault surfaces");
+        assert_eq!(
+            fake.requests_to(Route::RevokeSecret).len(),
+            1,
+            "revoke: {fault:?}"
+        );
+        fake.clear_faults();
+    }
+}
+
+#[tokio::test]
+async fn a_failure_to_connect_is_retried_even_for_a_top_up() {
+    // Nothing listens on the port, so the server never saw the request: retrying is safe.
+    let fake = doc_fake().await;
+    let url = fake.url();
+    fake.shutdown().await;
+    let client = Client::builder()
+        .base_url(url)
+        .api_key(DOC_KEY)
+        .api_secret(DOC_SECRET)
+        .retry(RetryConfig {
+            max_retries: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(10),
+        })
+        .build()
+        .unwrap();
+    let err = client.account().top_up("t").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 3, .. }),
+        "{err:?}"
+    );
+    let err = client.secrets().create("Abcdefgh1234").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 3, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn retries_can_be_disabled() {
+    let fake = doc_fake().await;
+    let client = no_retry(&fake);
+    fake.inject(Fault::status(503).times(3));
+    client.account().balance().await.unwrap_err();
+    assert_eq!(fake.requests().len(), 1);
+}
