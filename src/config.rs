@@ -178,6 +178,34 @@ impl Client {
         &self.inner.credentials.api_key
     }
 
+    /// The id of the secret this client authenticates with, when known (see
+    /// [`ClientBuilder::api_secret_id`]).
+    pub fn api_secret_id(&self) -> Option<&str> {
+        self.inner.builder.api_secret_id.as_deref()
+    }
+
+    /// Checks the credentials with one cheap authenticated read (the balance).
+    ///
+    /// `Ok(())` means Vonage accepted them. An error of kind
+    /// [`ErrorKind::Unauthorized`](crate::ErrorKind::Unauthorized) means it refused them; any
+    /// other kind ([`Transport`](crate::ErrorKind::Transport),
+    /// [`Timeout`](crate::ErrorKind::Timeout), a 5xx…) means the answer could not be had, so the
+    /// credentials may still be good.
+    ///
+    /// ```no_run
+    /// # async fn run(client: vonage_account::Client) -> Result<(), vonage_account::Error> {
+    /// use vonage_account::ErrorKind;
+    /// match client.verify_credentials().await {
+    ///     Ok(()) => println!("credentials accepted"),
+    ///     Err(e) if e.kind() == ErrorKind::Unauthorized => eprintln!("wrong key or secret: {e}"),
+    ///     Err(e) => eprintln!("could not check, try later: {e}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_credentials(&self) -> Result<(), Error> {
+        self.account().balance().await.map(drop)
+    }
+
     /// A builder holding this client's settings, to make a variant (for example with another
     /// secret). The new client gets its own connection pool.
     pub fn to_builder(&self) -> ClientBuilder {
@@ -190,6 +218,7 @@ impl Client {
 pub struct ClientBuilder {
     api_key: Option<String>,
     api_secret: Option<SecretString>,
+    api_secret_id: Option<String>,
     rest_base_url: String,
     api_base_url: String,
     timeout: Duration,
@@ -205,6 +234,7 @@ impl Default for ClientBuilder {
         ClientBuilder {
             api_key: None,
             api_secret: None,
+            api_secret_id: None,
             rest_base_url: DEFAULT_REST_URL.into(),
             api_base_url: DEFAULT_API_URL.into(),
             timeout: DEFAULT_TIMEOUT,
@@ -264,6 +294,14 @@ impl ClientBuilder {
     /// The API secret (required). Held in a [`SecretString`]: redacted in `Debug`, zeroed on drop.
     pub fn api_secret(mut self, api_secret: impl Into<SecretString>) -> Self {
         self.api_secret = Some(api_secret.into());
+        self
+    }
+
+    /// The id of the secret given to [`api_secret`](Self::api_secret), if known. Optional: it
+    /// lets [`Secrets::rotate`](crate::Secrets::rotate) tell which of two secrets is this
+    /// client's own. A client returned by a rotation has it set.
+    pub fn api_secret_id(mut self, id: impl Into<String>) -> Self {
+        self.api_secret_id = Some(id.into());
         self
     }
 

@@ -50,6 +50,9 @@ pub enum Error {
         /// The start of the body (at most 200 characters).
         excerpt: String,
     },
+    /// A secret rotation stopped part way; the key still has a working secret.
+    #[error(transparent)]
+    Rotation(Box<crate::RotationError>),
     /// The answer's body was larger than the client's limit and was not read.
     #[error("the {status} answer's body is larger than the {limit}-byte limit{}", request_id_suffix(.request_id.as_deref()))]
     ResponseTooLarge {
@@ -133,12 +136,14 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::Rotation(r) => r.kind(),
         }
     }
 
     /// The HTTP status of the answer that caused this error, if one arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
+            Error::Rotation(r) => r.source.status(),
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
@@ -148,6 +153,7 @@ impl Error {
     /// The `X-Request-Id` of the answer that caused this error, for Vonage support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
+            Error::Rotation(r) => r.source.request_id(),
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
@@ -160,6 +166,7 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::Rotation(r) => r.source.api(),
             _ => None,
         }
     }
@@ -168,6 +175,15 @@ impl Error {
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             Error::Validation(v) => Some(v),
+            Error::Rotation(r) => r.source.validation(),
+            _ => None,
+        }
+    }
+
+    /// The rotation failure, when a rotation stopped part way.
+    pub fn rotation(&self) -> Option<&crate::RotationError> {
+        match self {
+            Error::Rotation(r) => Some(r),
             _ => None,
         }
     }

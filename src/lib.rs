@@ -35,6 +35,7 @@ mod config;
 mod credentials;
 mod error;
 mod generated;
+mod rotation;
 mod secrets;
 mod transport;
 mod validate;
@@ -47,8 +48,12 @@ pub use config::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+pub use rotation::{Rotate, Rotation, RotationError, RotationStep};
 pub use secrets::{Secret, Secrets};
-pub use transport::ResponseMeta;
+
+/// The most secrets one API key can have at a time.
+pub const MAX_SECRETS_PER_KEY: usize = 2;
+pub use transport::{ResponseMeta, with_response_meta};
 pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret};
 
 /// Re-exported so callers can name the secret type the builder takes.

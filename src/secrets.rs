@@ -41,6 +41,16 @@ impl<'a> Secrets<'a> {
         Secrets { client, api_key }
     }
 
+    /// Replaces a secret of the key with `new_secret` without downtime; see [`Rotate`] for the
+    /// steps and [`Rotate::make_room`] / [`Rotate::replacing`] for the options.
+    pub fn rotate(&self, new_secret: impl Into<SecretString>) -> crate::Rotate<'a> {
+        crate::Rotate::new(self.clone(), new_secret.into())
+    }
+
+    pub(crate) fn client(&self) -> &'a Client {
+        self.client
+    }
+
     /// The API key whose secrets these calls manage.
     pub fn api_key(&self) -> &str {
         &self.api_key

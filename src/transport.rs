@@ -44,6 +44,7 @@ pub(crate) struct Transport {
 /// What one facade call saw on the wire, across all its attempts.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct CallRecord {
+    pub(crate) operation: &'static str,
     pub(crate) attempts: u32,
     pub(crate) status: Option<StatusCode>,
     pub(crate) request_id: Option<String>,
@@ -58,6 +59,34 @@ struct CallContext {
 
 tokio::task_local! {
     static CALL: CallContext;
+    static ANSWERS: RefCell<Vec<ResponseMeta>>;
+}
+
+/// Runs `fut` and also returns the [`ResponseMeta`] of every answer the crate's calls inside it
+/// received (successes and API errors alike), in order.
+///
+/// This is how a caller reaches the `X-Request-Id` of a successful call, for logs or Vonage
+/// support; errors carry theirs in [`Error::request_id`](crate::Error::request_id).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let client = fake.client();
+/// let (balance, answers) =
+///     vonage_account::with_response_meta(client.account().balance()).await;
+/// let balance = balance.unwrap();
+/// assert_eq!(answers[0].operation, "get_account_balance");
+/// println!("request id {:?}", answers[0].request_id);
+/// # }
+/// ```
+pub async fn with_response_meta<F: Future>(fut: F) -> (F::Output, Vec<ResponseMeta>) {
+    ANSWERS
+        .scope(RefCell::default(), async move {
+            let out = fut.await;
+            (out, ANSWERS.with(|a| a.take()))
+        })
+        .await
 }
 
 /// Runs one generated-client call with the given retry class, returning its result and what
@@ -104,6 +133,7 @@ impl Transport {
         let idempotency = idempotency();
         let host = request.url().host_str().unwrap_or_default().to_owned();
         let mut attempt = 0u32;
+        record(|r| r.operation = operation);
         loop {
             attempt += 1;
             record(|r| r.attempts = attempt);
@@ -293,6 +323,16 @@ where
     F: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
 {
     let (outcome, record) = scoped(idempotency, fut).await;
+    if let Some(status) = record.status {
+        let _ = ANSWERS.try_with(|a| {
+            a.borrow_mut().push(ResponseMeta {
+                operation: record.operation,
+                status,
+                request_id: record.request_id.clone(),
+                attempts: record.attempts,
+            })
+        });
+    }
     if let (Some(limit), Some(status)) = (record.too_large, record.status) {
         return Err(crate::Error::ResponseTooLarge {
             status,
@@ -301,6 +341,7 @@ where
         });
     }
     let meta = |status| ResponseMeta {
+        operation: record.operation,
         status,
         request_id: record.request_id.clone(),
         attempts: record.attempts,
@@ -348,6 +389,8 @@ pub(crate) struct Answered<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResponseMeta {
+    /// The operation, as the spec's operationId in snake case (`get_account_balance`).
+    pub operation: &'static str,
     /// The HTTP status.
     pub status: StatusCode,
     /// The `X-Request-Id` header, for Vonage support.

@@ -105,6 +105,9 @@ pub struct Fault {
     /// How many requests it applies to.
     #[serde(default = "one")]
     pub times: u32,
+    /// How many matching requests to let through untouched before it applies.
+    #[serde(default)]
+    pub skip: u32,
 }
 
 fn one() -> u32 {
@@ -118,12 +121,19 @@ impl Fault {
             kind,
             route: None,
             times: 1,
+            skip: 0,
         }
     }
 
     /// Only for requests to `route`.
     pub fn on(mut self, route: Route) -> Fault {
         self.route = Some(route);
+        self
+    }
+
+    /// Lets the first `skip` matching requests through before applying.
+    pub fn after(mut self, skip: u32) -> Fault {
+        self.skip = skip;
         self
     }
 
@@ -236,6 +246,10 @@ pub(crate) fn take_fault(queue: &mut Vec<Fault>, route: Route) -> Option<FaultKi
         .iter()
         .position(|f| f.times > 0 && f.route.is_none_or(|r| r == route))?;
     let fault = &mut queue[index];
+    if fault.skip > 0 {
+        fault.skip -= 1;
+        return None;
+    }
     fault.times -= 1;
     let kind = fault.kind.clone();
     if fault.times == 0 {
