@@ -614,3 +614,384 @@ async fn verbose_logs_each_request_to_stderr_but_never_a_secret() {
     assert!(run.stderr.contains("status=503"), "{run:?}");
     assert!(run.stderr.contains("attempt=2"), "{run:?}");
 }
+
+// ---- fake-server ----
+
+/// A running `vonage-account fake-server` process.
+struct FakeProcess {
+    child: tokio::process::Child,
+    url: String,
+    /// Everything it printed after the first line, up to the end of the start-up text.
+    banner: String,
+}
+
+/// Starts `vonage-account fake-server ARGS` and reads its start-up text.
+async fn fake_server(args: &[&str], env: &[(&str, &str)]) -> FakeProcess {
+    use tokio::io::AsyncBufReadExt as _;
+    let mut command = bare(&[]).command;
+    command
+        .arg("fake-server")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("start fake-server");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let read = async {
+        let first = lines.next_line().await.unwrap().expect("a first line");
+        let mut banner = String::new();
+        while let Some(line) = lines.next_line().await.unwrap() {
+            banner.push_str(&line);
+            banner.push('\n');
+            if line.starts_with("Stop with") || line.starts_with('{') {
+                break;
+            }
+        }
+        (first, banner)
+    };
+    let (first, banner) = tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("fake-server printed its address within 10 s");
+    let url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line {first:?}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{first:?}");
+    url.rsplit(':')
+        .next()
+        .unwrap()
+        .parse::<u16>()
+        .expect("a port");
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    FakeProcess { child, url, banner }
+}
+
+impl FakeProcess {
+    /// Sends `signal` (TERM or INT) and returns the exit code and stderr.
+    async fn stop(mut self, signal: &str) -> (i32, String) {
+        use tokio::io::AsyncReadExt as _;
+        let pid = self.child.id().expect("still running");
+        let sent = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(sent.success());
+        let status = tokio::time::timeout(Duration::from_secs(5), self.child.wait())
+            .await
+            .expect("fake-server stopped within 5 s of the signal")
+            .unwrap();
+        let mut stderr = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .await
+            .unwrap();
+        (
+            status.code().expect("exited, not killed by the signal"),
+            stderr,
+        )
+    }
+
+    fn client(&self, key: &str, secret: &str) -> vonage_account::Client {
+        vonage_account::Client::builder()
+            .base_url(&self.url)
+            .api_key(key)
+            .api_secret(secret.to_owned())
+            .retry(vonage_account::RetryConfig::NONE)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
+    let server = fake_server(&["--listen", "127.0.0.1:0"], &[]).await;
+    // The default account, secret included, after the first line.
+    for needle in [KEY, SECRET, "10.28000000", SUB, SUB_SECRET, "/_fake/faults"] {
+        assert!(
+            server.banner.contains(needle),
+            "{needle} in {}",
+            server.banner
+        );
+    }
+
+    // The crate's own client: every operation.
+    let client = server.client(KEY, SECRET);
+    let balance = client.account().balance().await.unwrap();
+    assert_eq!(balance.value.to_string(), "10.28000000");
+    assert!(balance.auto_reload);
+    client.account().top_up("trx-1").await.unwrap();
+    assert_eq!(
+        client.account().balance().await.unwrap().value.to_string(),
+        "30.28000000"
+    );
+    let update = vonage_account::SettingsUpdate::new()
+        .mo_callback_url("https://example.com/in")
+        .http_forward_method(vonage_account::HttpForwardMethod::PostJson);
+    let settings = client.account().update_settings(&update).await.unwrap();
+    assert_eq!(
+        settings.mo_callback_url.as_deref(),
+        Some("https://example.com/in")
+    );
+    assert_eq!(client.account().settings().await.unwrap(), settings);
+    let created = client.secrets().create(NEW_SECRET).await.unwrap();
+    assert_eq!(client.secrets().list().await.unwrap().len(), 2);
+    assert_eq!(client.secrets().get(&created.id).await.unwrap(), created);
+    client.secrets().revoke(&created.id).await.unwrap();
+    let sub = client.secrets_for(SUB).list().await.unwrap();
+    assert_eq!(sub.len(), 1);
+    let err = client.secrets().create("weak").await.unwrap_err();
+    assert_eq!(err.kind(), vonage_account::ErrorKind::Validation);
+
+    // The binary as a client of the binary.
+    let run = bare(&["balance"])
+        .env("VONAGE_API_KEY", KEY)
+        .env("VONAGE_API_SECRET", SECRET)
+        .env("VONAGE_REST_URL", &server.url)
+        .env("VONAGE_API_URL", &server.url)
+        .run()
+        .await;
+    run.assert_code(0);
+    assert_eq!(run.stdout, "Balance: 30.28000000 EUR (auto-reload on)\n");
+
+    // Plain HTTP, as curl would.
+    let http = reqwest::Client::new();
+    let answer = http
+        .get(format!("{}/account/get-balance", server.url))
+        .basic_auth(KEY, Some(SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(answer.headers().contains_key("x-request-id"));
+    assert_eq!(
+        answer.text().await.unwrap(),
+        r#"{"value":30.28000000,"autoReload":true}"#
+    );
+    let answer = http
+        .get(format!("{}/accounts/{KEY}/secrets", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+
+    // The control path: a fault, seen by the next call, then gone.
+    let queued: Value = http
+        .post(format!("{}/_fake/faults", server.url))
+        .body(r#"{"kind":"status","status":500,"body":"boom","route":"get-balance","times":1}"#)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queued, serde_json::json!({"queued": 1}));
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.kind(), vonage_account::ErrorKind::ServerError);
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert!(err.to_string().contains("boom"), "{err}");
+    client.account().balance().await.unwrap();
+
+    // A list of faults, then cleared before any hits.
+    let queued: Value = http
+        .post(format!("{}/_fake/faults", server.url))
+        .body(r#"[{"kind":"not-json"},{"kind":"delay","millis":10,"route":"top-up"}]"#)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queued["queued"], 2);
+    let cleared = http
+        .delete(format!("{}/_fake/faults", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 200);
+    client.account().balance().await.unwrap();
+    let bad = http
+        .post(format!("{}/_fake/faults", server.url))
+        .body(r#"{"kind":"explode"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+
+    // The request log, then a reset to the seed.
+    let log: Value = http
+        .get(format!("{}/_fake/requests", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let routes: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["route"].as_str().unwrap())
+        .collect();
+    for route in [
+        "get-balance",
+        "top-up",
+        "settings",
+        "list-secrets",
+        "get-secret",
+        "create-secret",
+        "revoke-secret",
+    ] {
+        assert!(routes.contains(&route), "{route} in {routes:?}");
+    }
+    let reset = http
+        .post(format!("{}/_fake/reset", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 200);
+    assert_eq!(
+        client.account().balance().await.unwrap().value.to_string(),
+        "10.28000000"
+    );
+    let log: Value = http
+        .get(format!("{}/_fake/requests", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 1);
+
+    let url = server.url.clone();
+    let (code, stderr) = server.stop("TERM").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("stopped on SIGTERM"), "{stderr}");
+    assert!(reqwest::get(format!("{url}/_fake/requests")).await.is_err());
+}
+
+#[tokio::test]
+async fn fake_server_seeds_from_a_file_and_flags_and_stops_on_sigint() {
+    let path = std::env::temp_dir().join(format!("vonage-seed-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"{"api_key": "seedkey1", "secrets": ["Seedsecret1"], "balance": "5.00000000",
+            "auto_reload": false, "settings": {"mo_callback_url": "https://example.com/seeded"},
+            "sub_accounts": []}"#,
+    )
+    .unwrap();
+    let seed = path.to_str().unwrap();
+
+    // The seed file alone.
+    let server = fake_server(&["--seed", seed], &[]).await;
+    assert!(server.banner.contains("seedkey1"), "{}", server.banner);
+    assert!(!server.banner.contains(SUB), "{}", server.banner);
+    let client = server.client("seedkey1", "Seedsecret1");
+    let balance = client.account().balance().await.unwrap();
+    assert_eq!(balance.value.to_string(), "5.00000000");
+    assert!(!balance.auto_reload);
+    let settings = client.account().settings().await.unwrap();
+    assert_eq!(
+        settings.mo_callback_url.as_deref(),
+        Some("https://example.com/seeded")
+    );
+    let (code, stderr) = server.stop("INT").await;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("stopped on SIGINT"), "{stderr}");
+
+    // Flags override the file; the VONAGE_* environment is not used for the fake's account.
+    let server = fake_server(
+        &[
+            "--seed",
+            seed,
+            "--balance",
+            "7.5",
+            "--auto-reload",
+            "on",
+            "--api-key",
+            "flagkey2",
+            "--api-secret",
+            "Flagsecret2",
+        ],
+        &[
+            ("VONAGE_API_KEY", "envkey99"),
+            ("VONAGE_API_SECRET", "Envsecret99"),
+        ],
+    )
+    .await;
+    assert!(!server.banner.contains("envkey99") && !server.banner.contains("Envsecret99"));
+    let client = server.client("flagkey2", "Flagsecret2");
+    let balance = client.account().balance().await.unwrap();
+    assert_eq!(balance.value.to_string(), "7.50000000");
+    assert!(balance.auto_reload);
+    client.account().top_up("trx").await.unwrap();
+    assert_eq!(server.stop("TERM").await.0, 0);
+    std::fs::remove_file(&path).unwrap();
+
+    // Only the environment: the default account, not the environment's.
+    let server = fake_server(
+        &["--json"],
+        &[
+            ("VONAGE_API_KEY", "envkey99"),
+            ("VONAGE_API_SECRET", "Envsecret99"),
+        ],
+    )
+    .await;
+    let start: Value = serde_json::from_str(server.banner.trim()).unwrap();
+    assert_eq!(start["url"], server.url.as_str());
+    assert_eq!(start["seed"]["api_key"], KEY);
+    assert_eq!(start["seed"]["secrets"][0], SECRET);
+    server
+        .client(KEY, SECRET)
+        .account()
+        .balance()
+        .await
+        .unwrap();
+    assert_eq!(server.stop("TERM").await.0, 0);
+}
+
+#[tokio::test]
+async fn fake_server_listens_where_it_is_told_and_reports_start_up_errors() {
+    // A given port is used as given.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let listen = format!("127.0.0.1:{port}");
+    let server = fake_server(&["--listen", &listen], &[]).await;
+    assert_eq!(server.url, format!("http://{listen}"));
+
+    // That address is taken now: a local failure, exit 4.
+    let run = bare(&["fake-server", "--listen", &listen]).run().await;
+    run.assert_code(4);
+    assert!(run.stderr.contains("cannot listen on"), "{run:?}");
+    assert_eq!(server.stop("TERM").await.0, 0);
+
+    // Bad input: exit 2, nothing listens.
+    let run = bare(&["fake-server", "--listen", "localhost"]).run().await;
+    run.assert_code(2);
+    let run = bare(&["fake-server", "--seed", "/no/such/seed.json"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert!(run.stderr.contains("cannot read the seed file"), "{run:?}");
+    let run = bare(&["fake-server", "--balance", "lots"]).run().await;
+    run.assert_code(2);
+    assert!(run.stderr.contains("invalid seed"), "{run:?}");
+    let run = bare(&["--json", "fake-server", "--api-key", "bad/key"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert_eq!(run.error_json()["error"], "usage");
+    assert_eq!(run.stdout, "");
+}
