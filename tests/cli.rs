@@ -995,3 +995,21 @@ async fn fake_server_listens_where_it_is_told_and_reports_start_up_errors() {
     assert_eq!(run.error_json()["error"], "usage");
     assert_eq!(run.stdout, "");
 }
+
+#[tokio::test]
+async fn with_json_even_command_line_errors_are_json() {
+    let run = bare(&["--json", "frobnicate"]).run().await;
+    run.assert_code(2);
+    let error = run.error_json();
+    assert_eq!(error["error"], "usage");
+    assert!(error["message"].as_str().unwrap().contains("frobnicate"));
+    let run = bare(&["secrets", "list", "--json", "--timeout", "0"])
+        .run()
+        .await;
+    run.assert_code(2);
+    assert_eq!(run.error_json()["exit_code"], 2);
+    // Help stays text, on stdout.
+    let run = bare(&["--json", "--help"]).run().await;
+    run.assert_code(0);
+    assert!(run.stdout.contains("Exit codes:"));
+}

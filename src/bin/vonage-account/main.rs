@@ -19,11 +19,14 @@ use crate::{
 };
 
 fn main() -> ExitCode {
-    // Usage errors exit 2 here, `--help` and `--version` exit 0.
-    let matches = Cli::command().get_matches();
+    // Usage errors exit 2 here (as JSON on stderr with --json), `--help` and `--version` exit 0.
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => usage_error(e),
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => usage_error(e),
     };
     let out = Output {
         json: cli.global.json,
@@ -55,6 +58,31 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(output::EXIT_OK),
         Err(failure) => ExitCode::from(out.failure(&failure)),
     }
+}
+
+/// Reports a command-line error and exits: clap's own text, or with `--json` anywhere on the
+/// command line a JSON object like every other error. Help and version go to stdout, exit 0.
+fn usage_error(error: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    let wants_json = std::env::args_os().skip(1).any(|a| a == "--json");
+    let informational = matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if !wants_json || informational {
+        error.exit()
+    }
+    let text = error.render().to_string();
+    let message = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ")
+        .to_owned();
+    let code = Output { json: true }.failure(&Failure::Usage(message));
+    std::process::exit(i32::from(code))
 }
 
 /// Logs the crate's `vonage_account.request` spans and their events to stderr. The crate puts

@@ -2,6 +2,14 @@
 
 use std::io::Write as _;
 
+/// `println!` that ignores a closed stdout (`vonage-account secrets list | head -1`) instead of
+/// panicking.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 use serde::Serialize;
 use serde_json::json;
 use vonage_account::{Balance, Error, Secret, Settings};
