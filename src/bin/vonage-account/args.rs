@@ -185,8 +185,13 @@ pub struct FakeServerArgs {
     #[arg(long, value_name = "EUR")]
     pub balance: Option<String>,
 
-    /// Whether auto-reload is on (top-ups need it)
-    #[arg(long, value_name = "BOOL", value_parser = clap::builder::BoolishValueParser::new())]
+    /// Whether auto-reload is on (top-ups need it): on/off, true/false, yes/no
+    #[arg(
+        long,
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide_possible_values = true
+    )]
     pub auto_reload: Option<bool>,
 }
 

@@ -12,9 +12,13 @@ Both APIs are served at that one URL: point VONAGE_REST_URL and VONAGE_API_URL (
 base URLs) at it.
 
 Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef123456, balance
-10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123). --api-key and
---api-secret set the fake account's credentials, only when typed on the command line: the
-VONAGE_* environment variables are ignored here.
+10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123).
+
+The shared options mean, for fake-server:
+  --api-key, --api-secret  the fake account's key and (first) secret; only when typed on the
+                           command line: the VONAGE_* environment variables are ignored here
+  --json                   the seed as one JSON line ({\"url\", \"seed\"}) after the first line
+  --rest-url, --api-url, --timeout, --verbose   not used
 
 Control path (plain HTTP, no credentials):
   POST   /_fake/faults    queue one fault or a list, e.g.
