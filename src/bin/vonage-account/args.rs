@@ -1,0 +1,243 @@
+//! The command line: global options, commands and their arguments.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  2  usage or validation error, or missing/invalid credentials (nothing was sent)
+  3  the API answered with an error (the message has the status, problem title and detail, and
+     the request id)
+  4  network error, timeout, or an answer that could not be decoded
+
+Environment:
+  VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
+  VONAGE_REST_URL, VONAGE_API_URL     the Account and Secret Management API base URLs
+  VONAGE_TIMEOUT                      the per-attempt timeout
+  VONAGE_NEW_SECRET                   the new secret for `secrets create` (else read from stdin)";
+
+/// Manage a Vonage account from the command line: balance, top-up, SMS webhook settings and API
+/// secrets.
+#[derive(Debug, Parser)]
+#[command(name = "vonage-account", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The options every command shares.
+    #[command(flatten)]
+    pub global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command shares.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The API key
+    #[arg(long, env = "VONAGE_API_KEY", global = true, value_name = "KEY")]
+    pub api_key: Option<String>,
+
+    /// The API secret; prefer the VONAGE_API_SECRET environment variable, since command-line
+    /// arguments are visible to other users of the machine
+    #[arg(
+        long,
+        env = "VONAGE_API_SECRET",
+        hide_env_values = true,
+        global = true,
+        value_name = "SECRET"
+    )]
+    pub api_secret: Option<String>,
+
+    /// The Account API base URL [default: https://rest.nexmo.com]
+    #[arg(long, env = "VONAGE_REST_URL", global = true, value_name = "URL")]
+    pub rest_url: Option<String>,
+
+    /// The Secret Management API base URL [default: https://api.nexmo.com]
+    #[arg(long, env = "VONAGE_API_URL", global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+
+    /// How long one attempt may take: seconds, or a number with ms, s or m (e.g. 500ms)
+    /// [default: 30s]
+    #[arg(long, env = "VONAGE_TIMEOUT", global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Machine-readable output: one JSON document on stdout; errors as a JSON object on stderr
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Log each request (operation, host, attempt, status, request id) to stderr; never the secret
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the balance in EUR and whether auto-reload is on
+    Balance,
+
+    /// Top up the balance by the amount of the original auto-reload payment
+    TopUp {
+        /// The transaction reference of the original auto-reload payment
+        trx: String,
+    },
+
+    /// Show the SMS webhook settings, or change them with the options
+    Settings(SettingsArgs),
+
+    /// List, show, create or revoke API secrets
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+
+    /// Run the fake Vonage server (both APIs) until SIGINT or SIGTERM; needs the test-server
+    /// feature
+    FakeServer(FakeServerArgs),
+}
+
+/// `settings` options; with none the settings are only shown.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Set the inbound-SMS webhook URL (mo-callback-url); '' unsets it
+    #[arg(long, value_name = "URL")]
+    pub mo_url: Option<String>,
+
+    /// Set the delivery-receipt webhook URL (dr-callback-url); '' unsets it
+    #[arg(long, value_name = "URL")]
+    pub dr_url: Option<String>,
+
+    /// Set the HTTP method Vonage uses to call the webhooks
+    #[arg(long, value_name = "METHOD")]
+    pub http_method: Option<HttpMethod>,
+}
+
+impl SettingsArgs {
+    /// Whether any change was asked for.
+    pub fn is_update(&self) -> bool {
+        self.mo_url.is_some() || self.dr_url.is_some() || self.http_method.is_some()
+    }
+}
+
+/// The webhook HTTP methods, spelled as the API spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HttpMethod {
+    /// GET with the data as query parameters
+    #[value(name = "GET_QUERY_PARAMS")]
+    GetQueryParams,
+    /// POST with the data as query parameters
+    #[value(name = "POST_QUERY_PARAMS")]
+    PostQueryParams,
+    /// POST with the data as a JSON body
+    #[value(name = "POST_JSON")]
+    PostJson,
+}
+
+/// The `secrets` commands.
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// List the secrets of an API key (id and creation time; the API never shows values)
+    List(ForKey),
+
+    /// Show one secret by id
+    Get {
+        /// The secret's id
+        id: String,
+        /// Whose secret.
+        #[command(flatten)]
+        key: ForKey,
+    },
+
+    /// Add a secret, read from VONAGE_NEW_SECRET or else one line of stdin (never an argument)
+    Create(ForKey),
+
+    /// Revoke a secret by id, at once
+    Revoke {
+        /// The secret's id
+        id: String,
+        /// Whose secret.
+        #[command(flatten)]
+        key: ForKey,
+    },
+}
+
+/// Which API key's secrets a `secrets` command manages.
+#[derive(Debug, Args)]
+pub struct ForKey {
+    /// Manage this (sub-account) API key's secrets instead of your own
+    #[arg(long = "for", value_name = "API_KEY")]
+    pub for_key: Option<String>,
+}
+
+/// `fake-server` options.
+#[derive(Debug, Args)]
+#[command(after_help = crate::fake_server::AFTER_HELP)]
+pub struct FakeServerArgs {
+    /// The address to listen on (only this one); port 0 picks a free port
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
+    /// settings, sub_accounts); the flags below override it
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// The fake account's balance in EUR (decimal, up to 8 decimals)
+    #[arg(long, value_name = "EUR")]
+    pub balance: Option<String>,
+
+    /// Whether auto-reload is on (top-ups need it): on/off, true/false, yes/no
+    #[arg(
+        long,
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide_possible_values = true
+    )]
+    pub auto_reload: Option<bool>,
+}
+
+/// `30`, `30s`, `500ms`, `2m`, `1.5s`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a duration: {text:?} (try 30, 30s or 500ms)"))?;
+    let secs = value * scale;
+    if !secs.is_finite() || secs <= 0.0 || secs > 86_400.0 {
+        return Err(format!(
+            "the timeout must be more than 0 and at most a day, not {text:?}"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("-1s").is_err());
+    }
+}

@@ -1,0 +1,214 @@
+//! `fake-server`: the crate's fake Vonage server as a standalone process.
+
+use crate::{
+    args::FakeServerArgs,
+    output::{Failure, Output},
+};
+
+/// The end of `fake-server --help`.
+pub const AFTER_HELP: &str = "\
+The first line on stdout is exactly `listening on http://ADDR:PORT`; the fake account follows.
+Both APIs are served at that one URL: point VONAGE_REST_URL and VONAGE_API_URL (or a client's
+base URLs) at it.
+
+Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef123456, balance
+10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123).
+
+The shared options mean, for fake-server:
+  --api-key, --api-secret  the fake account's key and (first) secret; only when typed on the
+                           command line: the VONAGE_* environment variables are ignored here
+  --json                   the seed as one JSON line ({\"url\", \"seed\"}) after the first line
+  --rest-url, --api-url, --timeout, --verbose   not used
+
+Control path (plain HTTP, no credentials):
+  POST   /_fake/faults    queue one fault or a list, e.g.
+                          {\"kind\":\"status\",\"status\":500,\"route\":\"top-up\",\"times\":1}
+                          kinds: status{status,body,headers,content_type}, delay{millis},
+                          truncated-body, not-json, drop-connection, huge-body{bytes},
+                          redirect{location}; routes: get-balance, top-up, settings,
+                          list-secrets, get-secret, create-secret, revoke-secret
+  DELETE /_fake/faults    drop every queued fault
+  GET    /_fake/requests  the request log (JSON)
+  POST   /_fake/reset     back to the seed; clears faults and the log
+
+Stops cleanly (exit 0) on SIGINT (Ctrl-C) or SIGTERM.";
+
+/// Without the `test-server` feature there is no fake to run.
+#[cfg(not(feature = "test-server"))]
+pub async fn run(
+    _: &FakeServerArgs,
+    _: Option<String>,
+    _: Option<String>,
+    _: Output,
+) -> Result<(), Failure> {
+    Err(Failure::Usage(
+        "fake-server needs the test-server feature: \
+         cargo run --features cli,test-server --bin vonage-account -- fake-server"
+            .into(),
+    ))
+}
+
+/// Serves the fake until SIGINT or SIGTERM.
+#[cfg(feature = "test-server")]
+pub async fn run(
+    args: &FakeServerArgs,
+    api_key: Option<String>,
+    api_secret: Option<String>,
+    out: Output,
+) -> Result<(), Failure> {
+    use std::io::Write as _;
+
+    use vonage_account::testing::{FakeError, FakeVonage, Seed};
+
+    let mut seed = match &args.seed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::Usage(format!("cannot read the seed file {}: {e}", path.display()))
+            })?;
+            serde_json::from_str::<Seed>(&text)
+                .map_err(|e| Failure::Usage(format!("invalid seed file {}: {e}", path.display())))?
+        }
+        None => Seed::default(),
+    };
+    if let Some(key) = api_key {
+        seed.api_key = key;
+    }
+    if let Some(secret) = api_secret {
+        match seed.secrets.first_mut() {
+            Some(first) => *first = secret,
+            None => seed.secrets.push(secret),
+        }
+    }
+    if let Some(balance) = &args.balance {
+        seed.balance = balance.clone();
+    }
+    if let Some(on) = args.auto_reload {
+        seed.auto_reload = on;
+    }
+
+    // Listen for the stop signals before saying we are up, so a signal sent right after the
+    // first line is handled rather than killing the process.
+    let mut stop =
+        StopSignals::new().map_err(|e| Failure::Io(format!("cannot handle signals: {e}")))?;
+
+    let fake = FakeVonage::bind(args.listen, seed.clone())
+        .await
+        .map_err(|e| match e {
+            FakeError::Seed(_) => Failure::Usage(e.to_string()),
+            other => Failure::Io(other.to_string()),
+        })?;
+    let url = fake.url();
+    if !fake.addr().ip().is_loopback() {
+        eprintln!(
+            "fake-server: warning: listening on {}, which is not a loopback address; anyone who \
+             can reach it can use the fake (and read its secrets)",
+            fake.addr()
+        );
+    }
+
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "listening on {url}");
+    let _ = stdout.flush();
+    if out.json {
+        let _ = writeln!(stdout, "{}", serde_json::json!({"url": url, "seed": seed}));
+    } else {
+        let _ = write!(stdout, "{}", describe(&url, &seed, args));
+    }
+    let _ = stdout.flush();
+    drop(stdout);
+
+    let signal = stop.wait().await;
+    fake.shutdown().await;
+    eprintln!("fake-server: stopped on {signal}");
+    Ok(())
+}
+
+/// The account the fake serves, and how to use it.
+#[cfg(feature = "test-server")]
+fn describe(url: &str, seed: &vonage_account::testing::Seed, args: &FakeServerArgs) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let source = match &args.seed {
+        Some(path) => format!("seeded from {}", path.display()),
+        None => "default seed".to_owned(),
+    };
+    let _ = writeln!(
+        text,
+        "Fake Vonage account ({source}; it is a fake, so secrets are shown):"
+    );
+    let _ = writeln!(text, "  API key:      {}", seed.api_key);
+    for secret in &seed.secrets {
+        let _ = writeln!(text, "  API secret:   {secret}");
+    }
+    let _ = writeln!(
+        text,
+        "  balance:      {} EUR, auto-reload {}, a top-up adds {} EUR",
+        seed.balance,
+        if seed.auto_reload { "on" } else { "off" },
+        seed.top_up_amount
+    );
+    for sub in &seed.sub_accounts {
+        let _ = writeln!(
+            text,
+            "  sub-account:  {} (secrets {})",
+            sub.api_key,
+            sub.secrets.join(", ")
+        );
+    }
+    let secret = seed.secrets.first().map(String::as_str).unwrap_or_default();
+    let _ = writeln!(text, "Try:");
+    let _ = writeln!(
+        text,
+        "  VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
+        seed.api_key
+    );
+    let _ = writeln!(
+        text,
+        "Control path: POST/DELETE {url}/_fake/faults, GET {url}/_fake/requests, POST {url}/_fake/reset"
+    );
+    let _ = writeln!(text, "Stop with Ctrl-C or SIGTERM.");
+    text
+}
+
+/// SIGINT and (on Unix) SIGTERM, registered up front.
+#[cfg(feature = "test-server")]
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+#[cfg(feature = "test-server")]
+impl StopSignals {
+    fn new() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
+        }
+    }
+
+    /// Waits for the first stop signal and names it.
+    async fn wait(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "SIGINT",
+                _ = self.terminate.recv() => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
+}
