@@ -41,8 +41,8 @@ impl<'a> Secrets<'a> {
         Secrets { client, api_key }
     }
 
-    /// Replaces a secret of the key with `new_secret` without downtime; see [`Rotate`] for the
-    /// steps and [`Rotate::make_room`] / [`Rotate::replacing`] for the options.
+    /// Replaces a secret of the key with `new_secret` without downtime; see [`Rotate`](crate::Rotate) for the
+    /// steps and [`Rotate::make_room`](crate::Rotate::make_room) / [`Rotate::replacing`](crate::Rotate::replacing) for the options.
     pub fn rotate(&self, new_secret: impl Into<SecretString>) -> crate::Rotate<'a> {
         crate::Rotate::new(self.clone(), new_secret.into())
     }
