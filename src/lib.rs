@@ -1,22 +1,31 @@
 //! A typed async client for the Vonage (formerly Nexmo) Account and Secret Management APIs.
 //!
 //! Read the balance, top it up, read and set the default SMS webhook URLs, and list, read,
-//! create and revoke API secrets for the account's own key or a sub-account's.
+//! create, revoke and rotate API secrets, for the account's own key or a sub-account's.
 //!
-//! ```no_run
+//! The HTTP clients are generated at build time by progenitor from the hand-written OpenAPI
+//! specs in `openapi/`; the public surface is the small facade documented here.
+//!
+//! # Quick start
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
 //! use vonage_account::{Client, SettingsUpdate};
 //!
-//! # async fn run() -> Result<(), vonage_account::Error> {
 //! let client = Client::builder()
 //!     .api_key("abcd1234")
 //!     .api_secret("Abcdef123456")
-//!     .build()?;
+//! #   .base_url(fake.url())
+//!     .build()?; // or Client::from_env()? (VONAGE_API_KEY, VONAGE_API_SECRET)
 //!
 //! let balance = client.account().balance().await?;
-//! println!("balance: {} EUR", balance.value);
+//! println!("{} EUR", balance.value); // every decimal the API sent: 10.28000000
 //!
 //! let update = SettingsUpdate::new().mo_callback_url("https://example.com/inbound-sms");
-//! client.account().update_settings(&update).await?;
+//! let settings = client.account().update_settings(&update).await?;
+//! assert_eq!(settings.mo_callback_url.as_deref(), Some("https://example.com/inbound-sms"));
 //!
 //! for secret in client.secrets().list().await? {
 //!     println!("secret {} created {}", secret.id, secret.created_at);
@@ -24,8 +33,123 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The HTTP clients are generated at build time by progenitor from the hand-written OpenAPI
-//! specs in `openapi/`; this crate's public surface is the small facade around them.
+//! [`Client`] is cheap to clone (one `Arc`) and `Send + Sync`; all clones share one connection
+//! pool for both hosts (`rest.nexmo.com` for `/account/*`, `api.nexmo.com` for secrets).
+//!
+//! # Authentication
+//!
+//! Every call sends `Authorization: Basic base64(key:secret)`, the header marked sensitive. The
+//! `/account/*` calls can use the legacy `api_key`/`api_secret` query parameters instead
+//! ([`ClientBuilder::account_auth`] with [`AccountAuth::QueryParameters`]); the Secret Management
+//! API accepts Basic only, so that option never applies to it. The secret is a
+//! [`SecretString`]: redacted in every `Debug` and `Display`, zeroed on drop, and never part of an
+//! error or a log line. Plain `http://` is refused except to loopback addresses unless
+//! [`ClientBuilder::allow_insecure_http`] says otherwise, and redirects are never followed.
+//!
+//! [`Client::verify_credentials`] checks the credentials with one cheap read, telling a refusal
+//! ([`ErrorKind::Unauthorized`]) from network trouble.
+//!
+//! # Sub-accounts
+//!
+//! A primary account manages its sub-accounts' secrets with its own credentials:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let client = fake.client();
+//! let sub = client.secrets_for("sub12345");
+//! let secrets = sub.list().await?;
+//! let created = sub.create("Sub-Secret-2026").await?;
+//! sub.revoke(&created.id).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors and retries
+//!
+//! Every failure is one [`Error`]; [`Error::kind`] gives an [`ErrorKind`] to branch on without
+//! string matching, classified by the problem `type` fragment (`#add-excess-secret` and
+//! `#maximum-secrets-allowed` are both [`ErrorKind::SecretLimitReached`]), the legacy
+//! `error-code-label`, then the status. Bad arguments are refused before anything is sent
+//! ([`Error::Validation`], naming the field and every rule broken). `Display` is one sentence
+//! with the status, the problem title and detail, and the request id.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let client = fake.client();
+//! use vonage_account::ErrorKind;
+//! # client.secrets().create("Second-Secret-1").await.unwrap();
+//! match client.secrets().create("Third-Secret-12").await {
+//!     Err(e) if e.kind() == ErrorKind::SecretLimitReached => {
+//!         println!("revoke one first ({})", e.request_id().unwrap_or("no request id"));
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! let weak = client.secrets().create("weak").await.unwrap_err();
+//! assert_eq!(weak.kind(), ErrorKind::Validation); // nothing was sent
+//! # }
+//! ```
+//!
+//! Retries ([`RetryConfig`], default two, with jittered exponential backoff) are only for calls
+//! that are safe to repeat. Reads (balance, settings, list and get secrets) and settings
+//! updates retry on 429 (honouring `Retry-After`), 502, 503, 504 and transport errors other
+//! than timeouts. A top-up, a secret creation and a revocation are retried only when no
+//! connection could be made at all: once the request may have reached Vonage it is never sent
+//! again. Timeouts default to 5 s to connect and 30 s per attempt
+//! ([`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`]); bodies over 1 MiB are
+//! refused unread.
+//!
+//! The request id of successful answers is reachable through [`with_response_meta`]; each
+//! attempt is a `vonage_account.request` tracing span (operation, host, attempt, status,
+//! request id), never with credentials.
+//!
+//! # Rotating a secret
+//!
+//! [`Secrets::rotate`] replaces a secret without downtime and never leaves the key without a
+//! working secret; see [`Rotate`] for the steps.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let client = fake.client();
+//! let rotated = client.secrets().rotate("Fresh-Secret-2027").make_room(true).await?;
+//! let client = rotated.client; // uses the new secret; the old one is revoked
+//! # assert!(client.verify_credentials().await.is_ok());
+//! # Ok(()) }
+//! ```
+//!
+//! # Testing your code
+//!
+//! The `test-server` feature adds `vonage_account::testing::FakeVonage`: both APIs on one
+//! loopback port in your tokio runtime, with state, the documented rules, a request log and
+//! fault injection. The `vonage-account fake-server` command (features `cli` and
+//! `test-server`) runs the same fake as a process for tests in any language.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use vonage_account::{ErrorKind, testing::{Fault, FakeVonage, Route}};
+//!
+//! let fake = FakeVonage::start().await;
+//! let client = fake.client(); // primary key abcd1234, pointed at the fake
+//! fake.inject(Fault::html_500().on(Route::TopUp));
+//! let err = client.account().top_up("abc123").await.unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::ServerError);
+//! assert_eq!(fake.requests_to(Route::TopUp).len(), 1); // a top-up is never re-sent
+//! # }
+//! ```
+//!
+//! # Features
+//!
+//! | feature | default | what |
+//! |---|---|---|
+//! | `rustls` | yes | HTTPS with rustls |
+//! | `native-tls` | no | HTTPS with the platform's TLS |
+//! | `test-server` | no | `testing::FakeVonage` |
+//! | `cli` | no | the `vonage-account` command-line tool |
 
 #![deny(missing_docs)]
 
