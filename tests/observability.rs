@@ -1,0 +1,136 @@
+//! Request ids on successes, tracing spans per attempt, and the credential check.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+};
+
+use common::*;
+use vonage_account::{
+    Client, ErrorKind, RetryConfig,
+    testing::{Fault, Route},
+    with_response_meta,
+};
+
+#[tokio::test]
+async fn successes_expose_their_request_id_status_and_attempts() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    let (balance, answers) = with_response_meta(client.account().balance()).await;
+    balance.unwrap();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].operation, "get_account_balance");
+    assert_eq!(answers[0].status.as_u16(), 200);
+    assert_eq!(answers[0].attempts, 1);
+    assert_eq!(answers[0].request_id.as_ref().map(String::len), Some(36));
+
+    fake.inject(Fault::status(503).on(Route::ListSecrets));
+    let (outcome, answers) = with_response_meta(async {
+        client.secrets().list().await?;
+        client.secrets().get("nosuchid").await
+    })
+    .await;
+    let err = outcome.unwrap_err();
+    let ops: Vec<_> = answers
+        .iter()
+        .map(|a| (a.operation, a.status.as_u16(), a.attempts))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            ("retrieve_api_secrets", 200, 2),
+            ("retrieve_api_secret", 404, 1)
+        ]
+    );
+    assert_eq!(
+        err.request_id(),
+        answers[1].request_id.as_deref(),
+        "the error carries the same id"
+    );
+}
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_id() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    fake.inject(Fault::status(502).on(Route::GetBalance));
+    let (_, answers) = with_response_meta(client.account().balance()).await;
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let id = answers[0].request_id.clone().unwrap();
+    assert!(logs.contains("operation=\"get_account_balance\""), "{logs}");
+    assert!(logs.contains("host=127.0.0.1"), "{logs}");
+    assert!(
+        logs.contains("attempt=1") && logs.contains("attempt=2"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("status=502") && logs.contains("status=200"),
+        "{logs}"
+    );
+    assert!(logs.contains(&format!("request_id=\"{id}\"")), "{logs}");
+    assert!(logs.contains("elapsed_ms="), "{logs}");
+    assert!(logs.contains("vonage_account.retry"), "{logs}");
+    assert!(!logs.contains(DOC_SECRET) && !logs.contains(DOC_AUTH));
+}
+
+#[tokio::test]
+async fn verify_credentials_tells_refusal_from_network_trouble() {
+    let fake = doc_fake().await;
+    assert!(no_retry(&fake).verify_credentials().await.is_ok());
+    let wrong = fake
+        .client_builder()
+        .api_key(DOC_KEY)
+        .api_secret("Wrong-Secret-1")
+        .build()
+        .unwrap();
+    assert_eq!(
+        wrong.verify_credentials().await.unwrap_err().kind(),
+        ErrorKind::Unauthorized
+    );
+    fake.inject(Fault::html_500());
+    assert_eq!(
+        no_retry(&fake)
+            .verify_credentials()
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::ServerError
+    );
+    let url = fake.url();
+    fake.shutdown().await;
+    let offline = Client::builder()
+        .base_url(url)
+        .api_key(DOC_KEY)
+        .api_secret(DOC_SECRET)
+        .retry(RetryConfig::NONE)
+        .build()
+        .unwrap();
+    assert_eq!(
+        offline.verify_credentials().await.unwrap_err().kind(),
+        ErrorKind::Transport
+    );
+}
