@@ -1,0 +1,63 @@
+//! Each attempt is a tracing span with operation, host, attempt, status and request id.
+//!
+//! Alone in its test binary: tracing caches callsite interest process-wide, so a test running
+//! on another thread without a subscriber could hide these events from this test's subscriber.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex},
+};
+
+use common::*;
+use vonage_account::{
+    testing::{Fault, Route},
+    with_response_meta,
+};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_id() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2);
+    fake.inject(Fault::status(502).on(Route::GetBalance));
+    let (_, answers) = with_response_meta(client.account().balance()).await;
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let id = answers[0].request_id.clone().unwrap();
+    assert!(logs.contains("operation=\"get_account_balance\""), "{logs}");
+    assert!(logs.contains("host=127.0.0.1"), "{logs}");
+    assert!(
+        logs.contains("attempt=1") && logs.contains("attempt=2"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("status=502") && logs.contains("status=200"),
+        "{logs}"
+    );
+    assert!(logs.contains(&format!("request_id=\"{id}\"")), "{logs}");
+    assert!(logs.contains("elapsed_ms="), "{logs}");
+    assert!(logs.contains("vonage_account.retry"), "{logs}");
+    assert!(!logs.contains(DOC_SECRET) && !logs.contains(DOC_AUTH));
+}
