@@ -247,23 +247,19 @@ impl<'a> Rotate<'a> {
             .await
             .map_err(|e| fail(RotationStep::Create, e, None, None, &revoked))?;
 
-        let new_client = client
-            .to_builder()
-            .api_key(key.clone())
-            .api_secret(self.new_secret.clone())
-            .api_secret_id(created.id.clone())
-            .build()
-            .map_err(|e| {
-                fail(
-                    RotationStep::Verify,
-                    e,
-                    Some(created.clone()),
-                    None,
-                    &revoked,
-                )
-            })?;
         // The proof: the key reads its own secrets with the new secret.
-        new_client.secrets().list().await.map_err(|e| {
+        let proven: Result<Client, Error> = async {
+            let new_client = client
+                .to_builder()
+                .api_key(key.clone())
+                .api_secret(self.new_secret.clone())
+                .api_secret_id(created.id.clone())
+                .build()?;
+            new_client.secrets().list().await?;
+            Ok(new_client)
+        }
+        .await;
+        let new_client = proven.map_err(|e| {
             fail(
                 RotationStep::Verify,
                 e,

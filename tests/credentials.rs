@@ -2,13 +2,10 @@
 
 mod common;
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use base64::Engine as _;
+use common::Captured;
 use vonage_account::{
     AccountAuth, Client, ErrorKind, RetryConfig, SettingsUpdate,
     testing::{FakeVonage, Fault, Seed},
@@ -20,19 +17,6 @@ const SECRET: &str = "Sup3rSecretValue";
 fn leaks(text: &str) -> bool {
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("leakkey1:{SECRET}"));
     text.contains(SECRET) || text.contains(&basic) || text.contains("Sup3r")
-}
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 async fn every_failure(client: &Client, fake: &FakeVonage) -> Vec<vonage_account::Error> {
@@ -137,7 +121,7 @@ async fn the_secret_appears_in_no_error_log_or_debug_output() {
     assert_eq!(err.kind(), ErrorKind::Transport);
     assert!(!leaks(&format!("{err} {err:?}")), "{err:?}");
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("vonage_account.request"),
         "tracing spans were emitted: {logs}"

@@ -5,29 +5,11 @@
 
 mod common;
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex},
-};
-
 use common::*;
 use vonage_account::{
     testing::{Fault, Route},
     with_response_meta,
 };
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_id() {
@@ -44,7 +26,7 @@ async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_i
     let client = fast_retry(&fake, 2);
     fake.inject(Fault::status(502).on(Route::GetBalance));
     let (_, answers) = with_response_meta(client.account().balance()).await;
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     let id = answers[0].request_id.clone().unwrap();
     assert!(logs.contains("operation=\"get_account_balance\""), "{logs}");
     assert!(logs.contains("host=127.0.0.1"), "{logs}");
