@@ -39,6 +39,10 @@ fn main() {
     let raw = Arc::new(Raw::new(&url));
 
     check_same_requests(&rt, &server, &client, &raw);
+    if let Ok(spec) = std::env::var("VONAGE_BENCH_PROFILE") {
+        profile_loop(&rt, &client, &raw, &spec);
+        return;
+    }
     println!(
         "server: 127.0.0.1 loopback, fixed answers (list: {} bytes); client on a current-thread runtime",
         server.list_bytes()
@@ -125,6 +129,30 @@ fn check_same_requests(rt: &tokio::runtime::Runtime, server: &Server, client: &C
     }
     server.capture(false);
     println!("checked: facade and raw send identical requests (method, path, headers, body)");
+}
+
+/// `VONAGE_BENCH_PROFILE=balance:facade:20000`: only that many sequential calls of one kind, for
+/// running under `perf record` or `valgrind --tool=callgrind`.
+#[inline(never)]
+fn profile_loop(rt: &tokio::runtime::Runtime, client: &Client, raw: &Arc<Raw>, spec: &str) {
+    let mut parts = spec.split(':');
+    let op = parts
+        .next()
+        .and_then(|name| Op::ALL.into_iter().find(|op| op.name() == name));
+    let which = match parts.next() {
+        Some("facade") => Impl::Facade(client.clone()),
+        Some("raw") => Impl::Raw(raw.clone()),
+        _ => panic!("VONAGE_BENCH_PROFILE=<op>:<facade|raw>:<calls>"),
+    };
+    let calls = parts.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let op = op.expect("VONAGE_BENCH_PROFILE: unknown op");
+    let m = measure(rt, &which, op, 1, calls);
+    println!(
+        "{} x{calls}: {:.1} µs wall, {:.1} µs CPU per call",
+        op.name(),
+        m.wall * 1e6,
+        m.cpu * 1e6
+    );
 }
 
 /// Wall time and client CPU of one round.
