@@ -77,7 +77,11 @@ fn client(url: &str, limit: usize) -> Client {
 async fn a_large_body_in_many_chunks_is_read_whole() {
     // About 160 KB with a Content-Length: it arrives in many reads.
     let url = serve(|| Body::from(list(2000))).await;
-    let secrets = client(&url, 1024 * 1024).secrets().list().await.expect("list");
+    let secrets = client(&url, 1024 * 1024)
+        .secrets()
+        .list()
+        .await
+        .expect("list");
     assert_eq!(secrets.len(), 2000);
 }
 
@@ -91,7 +95,11 @@ async fn a_chunked_body_without_a_length_is_read_whole() {
         Body::new(Chain(vec![head, Bytes::from(tail)]))
     })
     .await;
-    let secrets = client(&url, 1024 * 1024).secrets().list().await.expect("list");
+    let secrets = client(&url, 1024 * 1024)
+        .secrets()
+        .list()
+        .await
+        .expect("list");
     assert_eq!(secrets.len(), 400);
 }
 
