@@ -421,10 +421,11 @@ impl ClientBuilder {
 }
 
 /// Sets up rustls with the `ring` provider (or the process default, if the application installed
-/// one) and the platform's certificate verifier. reqwest's `rustls-no-provider` feature leaves
+/// one) and the platform's certificate verifier (the system's root certificates). Used whenever
+/// the `rustls` feature is on, even if `native-tls` is on too. reqwest's `rustls-no-provider` feature leaves
 /// the provider to us; passing a built config keeps the choice local instead of installing a
 /// process-wide default that an application might want to set differently.
-#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+#[cfg(feature = "rustls")]
 fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
@@ -443,7 +444,7 @@ fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Erro
 }
 
 /// native-tls (or no TLS at all) needs no setup beyond reqwest's own.
-#[cfg(not(all(feature = "rustls", not(feature = "native-tls"))))]
+#[cfg(not(feature = "rustls"))]
 fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
     Ok(http)
 }
