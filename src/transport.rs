@@ -10,7 +10,10 @@ use std::{cell::RefCell, sync::Arc};
 use bytes::{Bytes, BytesMut};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::{Response, StatusCode, header::HeaderMap};
+use reqwest::{
+    Response, StatusCode,
+    header::{HeaderMap, HeaderName},
+};
 use tracing::Instrument as _;
 
 use crate::{
@@ -21,6 +24,10 @@ use crate::{
 
 /// The header Vonage puts a request id in.
 pub(crate) const REQUEST_ID: &str = "x-request-id";
+/// The same, as a header name built at compile time (a `&str` key is parsed on every lookup).
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
+/// The header progenitor adds to every request, which Vonage does not use.
+const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
 /// Whether an operation may be sent again after the request may have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +98,7 @@ impl Transport {
     /// Puts the credentials on the request and removes what the generator adds that Vonage
     /// does not want (`api-version`).
     fn prepare(&self, request: &mut reqwest::Request) {
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(&API_VERSION_HEADER);
         self.credentials.apply(request, self.placement);
     }
 
@@ -129,7 +136,7 @@ impl Transport {
                     let status = response.status();
                     let request_id = response
                         .headers()
-                        .get(REQUEST_ID)
+                        .get(&REQUEST_ID_HEADER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
                     span.record("status", status.as_u16());
