@@ -391,14 +391,13 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout)
             // Never follow a redirect: it could carry the credentials to another host.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                Error::config(format!(
-                    "cannot set up HTTP: {}",
-                    crate::error::describe_reqwest(&e)
-                ))
-            })?;
+            .user_agent(concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION")));
+        let http = with_tls(http)?.build().map_err(|e| {
+            Error::config(format!(
+                "cannot set up HTTP: {}",
+                crate::error::describe_reqwest(&e)
+            ))
+        })?;
 
         let credentials = Arc::new(Credentials {
             api_key,
@@ -457,6 +456,35 @@ impl ClientBuilder {
         }
         Ok(parsed.as_str().trim_end_matches('/').to_owned())
     }
+}
+
+/// Sets up rustls with the `ring` provider (or the process default, if the application installed
+/// one) and the platform's certificate verifier (the system's root certificates). Used whenever
+/// the `rustls` feature is on, even if `native-tls` is on too. reqwest's `rustls-no-provider` feature leaves
+/// the provider to us; passing a built config keeps the choice local instead of installing a
+/// process-wide default that an application might want to set differently.
+#[cfg(feature = "rustls")]
+fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    let provider = rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+    let tls_error = |e: rustls::Error| Error::config(format!("cannot set up TLS: {e}"));
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(tls_error)?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    // reqwest is built without HTTP/2, so offer only HTTP/1.1, as reqwest itself would.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(http.tls_backend_preconfigured(config))
+}
+
+/// native-tls (or no TLS at all) needs no setup beyond reqwest's own.
+#[cfg(not(feature = "rustls"))]
+fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
+    Ok(http)
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

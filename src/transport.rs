@@ -7,8 +7,13 @@
 
 use std::{cell::RefCell, sync::Arc};
 
+use bytes::{Bytes, BytesMut};
+
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::{Response, StatusCode, header::HeaderMap};
+use reqwest::{
+    Response, StatusCode,
+    header::{HeaderMap, HeaderName},
+};
 use tracing::Instrument as _;
 
 use crate::{
@@ -19,6 +24,10 @@ use crate::{
 
 /// The header Vonage puts a request id in.
 pub(crate) const REQUEST_ID: &str = "x-request-id";
+/// The same, as a header name built at compile time (a `&str` key is parsed on every lookup).
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
+/// The header progenitor adds to every request, which Vonage does not use.
+const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
 /// Whether an operation may be sent again after the request may have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +127,7 @@ impl Transport {
     /// Puts the credentials on the request and removes what the generator adds that Vonage
     /// does not want (`api-version`).
     fn prepare(&self, request: &mut reqwest::Request) {
-        request.headers_mut().remove("api-version");
+        request.headers_mut().remove(&API_VERSION_HEADER);
         self.credentials.apply(request, self.placement);
     }
 
@@ -131,7 +140,6 @@ impl Transport {
         operation: &'static str,
     ) -> reqwest::Result<Response> {
         let idempotency = idempotency();
-        let host = request.url().host_str().unwrap_or_default().to_owned();
         let mut attempt = 0u32;
         record(|r| r.operation = operation);
         loop {
@@ -145,7 +153,8 @@ impl Transport {
             let span = tracing::debug_span!(
                 "vonage_account.request",
                 operation,
-                host = %host,
+                // Only evaluated when the span is enabled.
+                host = request.url().host_str().unwrap_or_default(),
                 attempt,
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
@@ -157,7 +166,7 @@ impl Transport {
                     let status = response.status();
                     let request_id = response
                         .headers()
-                        .get(REQUEST_ID)
+                        .get(&REQUEST_ID_HEADER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
                     span.record("status", status.as_u16());
@@ -220,26 +229,49 @@ impl Transport {
         let limit = self.max_response_bytes;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let mut body = Vec::new();
         let declared = response.content_length().unwrap_or(0);
         if declared as usize > limit {
             record(|r| r.too_large = Some(limit));
-        } else {
-            while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > limit {
-                    record(|r| r.too_large = Some(limit));
-                    body.clear();
-                    break;
+            return Ok(rebuild(status, headers, Bytes::new()));
+        }
+        // A small answer usually arrives as one chunk: keep it as it is, without a copy.
+        let mut read = 0;
+        let mut first = Bytes::new();
+        let mut joined: Option<BytesMut> = None;
+        while let Some(chunk) = response.chunk().await? {
+            read += chunk.len();
+            if read > limit {
+                record(|r| r.too_large = Some(limit));
+                return Ok(rebuild(status, headers, Bytes::new()));
+            }
+            match &mut joined {
+                Some(all) => all.extend_from_slice(&chunk),
+                None if first.is_empty() => first = chunk,
+                None => {
+                    let mut all = BytesMut::with_capacity(read);
+                    all.extend_from_slice(&first);
+                    all.extend_from_slice(&chunk);
+                    joined = Some(all);
                 }
-                body.extend_from_slice(&chunk);
             }
         }
+        let body = joined.map_or(first, BytesMut::freeze);
         Ok(rebuild(status, headers, body))
     }
 }
 
-fn rebuild(status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Response {
-    let mut rebuilt = http::Response::new(body);
+/// The URL every rebuilt response carries instead of the request's, which may hold legacy query
+/// credentials. Parsed once: a parse per call was a measurable part of the facade's overhead.
+static PLACEHOLDER_URL: std::sync::LazyLock<reqwest::Url> = std::sync::LazyLock::new(|| {
+    reqwest::Url::parse("http://no.url.provided.local").expect("a valid URL")
+});
+
+fn rebuild(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
+    use reqwest::ResponseBuilderExt as _;
+    let mut rebuilt = http::Response::builder()
+        .url(PLACEHOLDER_URL.clone())
+        .body(body)
+        .unwrap_or_default();
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
     Response::from(rebuilt)
