@@ -29,7 +29,7 @@ async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_i
     let logs = captured.text();
     let id = answers[0].request_id.clone().unwrap();
     assert!(logs.contains("operation=\"get_account_balance\""), "{logs}");
-    assert!(logs.contains("host=127.0.0.1"), "{logs}");
+    assert!(logs.contains("host=\"127.0.0.1\""), "{logs}");
     assert!(
         logs.contains("attempt=1") && logs.contains("attempt=2"),
         "{logs}"
