@@ -83,9 +83,34 @@ pub fn generate_code(text: &str) -> Result<String, String> {
         })?
         .map_err(|e| format!("progenitor rejected it: {e}"))?;
 
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut DropApiVersionHeader, &mut file);
     Ok(prettyplease::unparse(&file))
+}
+
+/// Removes the `api-version` header progenitor adds to every request (Vonage does not use it),
+/// so it is never built, sent, or removed again at run time.
+struct DropApiVersionHeader;
+
+impl syn::visit_mut::VisitMut for DropApiVersionHeader {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        block.stmts.retain(|stmt| {
+            let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+                return true;
+            };
+            // `header_map.append(HeaderName::from_static("api-version"), ...)`
+            let names_api_version = matches!(
+                call.args.first(),
+                Some(syn::Expr::Call(name)) if matches!(
+                    name.args.first(),
+                    Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value() == "api-version"
+                )
+            );
+            !(call.method == "append" && names_api_version)
+        });
+        syn::visit_mut::visit_block_mut(self, block);
+    }
 }
 
 /// The spec rules that keep progenitor from panicking or silently merging types: every body and

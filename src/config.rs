@@ -399,10 +399,7 @@ impl ClientBuilder {
             ))
         })?;
 
-        let credentials = Arc::new(Credentials {
-            api_key,
-            api_secret,
-        });
+        let credentials = Arc::new(Credentials::new(api_key, api_secret));
         let transport = |placement| Transport {
             credentials: credentials.clone(),
             placement,

@@ -26,6 +26,8 @@ pub enum AccountAuth {
 pub(crate) struct Credentials {
     pub(crate) api_key: String,
     pub(crate) api_secret: SecretString,
+    /// `Basic base64(key:secret)`, encoded once; zeroed on drop like the secret itself.
+    basic: SecretString,
 }
 
 impl fmt::Debug for Credentials {
@@ -38,6 +40,23 @@ impl fmt::Debug for Credentials {
 }
 
 impl Credentials {
+    /// Credentials for `api_key` and `api_secret`.
+    pub(crate) fn new(api_key: String, api_secret: SecretString) -> Credentials {
+        let mut plain = zeroize::Zeroizing::new(String::with_capacity(
+            api_key.len() + 1 + api_secret.expose_secret().len(),
+        ));
+        plain.push_str(&api_key);
+        plain.push(':');
+        plain.push_str(api_secret.expose_secret());
+        let mut basic = String::from("Basic ");
+        base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut basic);
+        Credentials {
+            api_key,
+            api_secret,
+            basic: basic.into(),
+        }
+    }
+
     /// Sets the credentials on `request` in the given placement.
     pub(crate) fn apply(&self, request: &mut reqwest::Request, placement: AccountAuth) {
         match placement {
@@ -56,21 +75,13 @@ impl Credentials {
         }
     }
 
-    /// `Basic base64(key:secret)`, marked sensitive so that hyper and `Debug` hide it.
+    /// The Basic header, marked sensitive so that hyper and `Debug` hide it.
     fn basic_header(&self) -> HeaderValue {
-        // Built per request rather than cached, so the only long-lived copy of the secret is the
-        // zeroed-on-drop `SecretString`.
-        let mut plain = zeroize::Zeroizing::new(String::with_capacity(
-            self.api_key.len() + 1 + self.api_secret.expose_secret().len(),
-        ));
-        plain.push_str(&self.api_key);
-        plain.push(':');
-        plain.push_str(self.api_secret.expose_secret());
-        let mut encoded = zeroize::Zeroizing::new(String::from("Basic "));
-        base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut encoded);
         // Key and secret were checked to be visible ASCII at build time, so this cannot fail.
-        let mut value =
-            HeaderValue::from_str(&encoded).unwrap_or_else(|_| HeaderValue::from_static(""));
+        // The value is copied into the request (and freed with it); the long-lived copy is the
+        // zeroed-on-drop `SecretString`.
+        let mut value = HeaderValue::from_str(self.basic.expose_secret())
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
         value.set_sensitive(true);
         value
     }

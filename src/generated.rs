@@ -7,6 +7,7 @@
     unused_imports,
     dead_code,
     private_interfaces,
+    unused_mut,
     clippy::all,
     clippy::pedantic
 )]

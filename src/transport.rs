@@ -26,8 +26,6 @@ use crate::{
 pub(crate) const REQUEST_ID: &str = "x-request-id";
 /// The same, as a header name built at compile time (a `&str` key is parsed on every lookup).
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
-/// The header progenitor adds to every request, which Vonage does not use.
-const API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
 /// Whether an operation may be sent again after the request may have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,10 +122,9 @@ fn idempotency() -> Idempotency {
 }
 
 impl Transport {
-    /// Puts the credentials on the request and removes what the generator adds that Vonage
-    /// does not want (`api-version`).
+    /// Puts the credentials on the request. (The `api-version` header progenitor would add is
+    /// taken out of the generated code by `build.rs`.)
     fn prepare(&self, request: &mut reqwest::Request) {
-        request.headers_mut().remove(&API_VERSION_HEADER);
         self.credentials.apply(request, self.placement);
     }
 
