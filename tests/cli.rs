@@ -406,6 +406,30 @@ async fn a_weak_new_secret_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test]
+async fn a_secret_typed_as_an_argument_is_refused_and_not_echoed() {
+    let fake = FakeVonage::start().await;
+    let typed = "Typed-As-Arg-123";
+    for json in [false, true] {
+        let mut args = vec!["secrets", "create", typed];
+        if json {
+            args.insert(0, "--json");
+        }
+        let run = cli(&fake, &args).run().await;
+        run.assert_code(2);
+        assert!(
+            !run.stderr.contains(typed) && !run.stdout.contains(typed),
+            "{run:?}"
+        );
+        assert!(run.stderr.contains("VONAGE_NEW_SECRET"), "{run:?}");
+    }
+    assert!(fake.requests().is_empty());
+    // A mistyped flag is still named, since a flag is not a value.
+    let run = cli(&fake, &["balance", "--jsn"]).run().await;
+    run.assert_code(2);
+    assert!(run.stderr.contains("--jsn"), "{run:?}");
+}
+
+#[tokio::test]
 async fn an_unknown_sub_account_is_an_api_error() {
     let fake = FakeVonage::start().await;
     let run = cli(&fake, &["--json", "secrets", "list", "--for", "nobody99"])

@@ -71,6 +71,21 @@ fn usage_error(error: clap::Error) -> ! {
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
+    // clap repeats an unexpected value in its message; that value may be a secret typed where
+    // it does not belong (`secrets create S3cret...`), so it is not repeated.
+    let unexpected_value = error.kind() == ErrorKind::UnknownArgument
+        && matches!(
+            error.get(clap::error::ContextKind::InvalidArg),
+            Some(clap::error::ContextValue::String(arg)) if !arg.starts_with('-')
+        );
+    if unexpected_value {
+        let message = "unexpected argument (its value is not repeated, in case it is a secret; \
+                       `secrets create` reads the new secret from VONAGE_NEW_SECRET or standard input); \
+                       see --help"
+            .to_owned();
+        let code = Output { json: wants_json }.failure(&Failure::Usage(message));
+        std::process::exit(i32::from(code))
+    }
     if !wants_json || informational {
         error.exit()
     }
