@@ -138,15 +138,12 @@ async fn settings_set_unset_and_read_back() {
     let read = account.settings().await.unwrap();
     assert_eq!((read.mo_callback_url, read.dr_callback_url), (None, None));
     // Raw: the answer uses the kebab-case keys.
-    let body: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/account/settings", fake.url()))
-        .basic_auth(DOC_KEY, Some(DOC_SECRET))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: serde_json::Value = send_json(
+        reqwest::Client::new()
+            .post(format!("{}/account/settings", fake.url()))
+            .basic_auth(DOC_KEY, Some(DOC_SECRET)),
+    )
+    .await;
     assert_eq!(
         body,
         serde_json::json!({"mo-callback-url": "", "dr-callback-url": "", "max-outbound-request": 30, "max-inbound-request": 30, "max-calls-per-second": 30})
@@ -218,15 +215,12 @@ async fn a_revoked_secret_stops_authenticating_at_once() {
 #[tokio::test]
 async fn ids_are_uuids_and_times_rfc3339_utc() {
     let fake = doc_fake().await;
-    let body: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/accounts/{DOC_KEY}/secrets", fake.url()))
-        .basic_auth(DOC_KEY, Some(DOC_SECRET))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body: serde_json::Value = send_json(
+        reqwest::Client::new()
+            .get(format!("{}/accounts/{DOC_KEY}/secrets", fake.url()))
+            .basic_auth(DOC_KEY, Some(DOC_SECRET)),
+    )
+    .await;
     let secret = &body["_embedded"]["secrets"][0];
     let id = secret["id"].as_str().unwrap();
     assert_eq!(id.len(), 36);
@@ -310,15 +304,12 @@ async fn faults_are_counted_and_routed_and_the_log_is_exact() {
 async fn the_control_path_works_over_http() {
     let fake = doc_fake().await;
     let http = reqwest::Client::new();
-    let queued: serde_json::Value = http
+    let queued: serde_json::Value = send_json(
+http
         .post(format!("{}/_fake/faults", fake.url()))
-        .json(&serde_json::json!({"kind": "status", "status": 503, "route": "get-balance", "times": 1}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json(&serde_json::json!({"kind": "status", "status": 503, "route": "get-balance", "times": 1})),
+)
+.await;
     assert_eq!(queued["queued"], 1);
     let client = no_retry(&fake);
     assert_eq!(
@@ -332,14 +323,8 @@ async fn the_control_path_works_over_http() {
             .as_u16(),
         503
     );
-    let log: serde_json::Value = http
-        .get(format!("{}/_fake/requests", fake.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: serde_json::Value =
+        send_json(http.get(format!("{}/_fake/requests", fake.url()))).await;
     assert_eq!(
         log.as_array().unwrap().len(),
         1,

@@ -75,3 +75,9 @@ impl std::io::Write for Captured {
         Ok(())
     }
 }
+
+/// Sends a plain-HTTP request and decodes its JSON answer.
+pub async fn send_json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let response = request.send().await.expect("the fake answers");
+    response.json().await.expect("a JSON answer")
+}
