@@ -59,6 +59,18 @@ pub(crate) struct CallRecord {
     pub(crate) too_large: Option<usize>,
 }
 
+impl CallRecord {
+    /// What callers may see of this record, for an answer with `status`.
+    fn meta(&self, status: StatusCode) -> ResponseMeta {
+        ResponseMeta {
+            operation: self.operation,
+            status,
+            request_id: self.request_id.clone(),
+            attempts: self.attempts,
+        }
+    }
+}
+
 struct CallContext {
     idempotency: Idempotency,
     record: RefCell<CallRecord>,
@@ -200,7 +212,7 @@ impl Transport {
                     }
                 }
                 Err(e) => {
-                    tracing::debug!(parent: &span, error = %e.without_url_ref(), "vonage_account.transport_error");
+                    tracing::debug!(parent: &span, error = %crate::error::describe_reqwest(&e), "vonage_account.transport_error");
                     if spare.is_some() && may_retry(idempotency, &e) {
                         Some(self.retry.backoff(attempt))
                     } else {
@@ -299,17 +311,6 @@ fn may_retry(idempotency: Idempotency, error: &reqwest::Error) -> bool {
     }
 }
 
-trait WithoutUrlRef {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrlRef for reqwest::Error {
-    /// The error's text without its URL (which may carry legacy query credentials).
-    fn without_url_ref(&self) -> String {
-        crate::error::describe_reqwest(self)
-    }
-}
-
 /// Implements the hooks for one generated client: both share [`Transport`].
 macro_rules! transport_hooks {
     ($client:ty) => {
@@ -353,14 +354,7 @@ where
 {
     let (outcome, record) = scoped(idempotency, fut).await;
     if let Some(status) = record.status {
-        let _ = ANSWERS.try_with(|a| {
-            a.borrow_mut().push(ResponseMeta {
-                operation: record.operation,
-                status,
-                request_id: record.request_id.clone(),
-                attempts: record.attempts,
-            })
-        });
+        let _ = ANSWERS.try_with(|a| a.borrow_mut().push(record.meta(status)));
     }
     if let (Some(limit), Some(status)) = (record.too_large, record.status) {
         return Err(crate::Error::ResponseTooLarge {
@@ -369,15 +363,9 @@ where
             limit,
         });
     }
-    let meta = |status| ResponseMeta {
-        operation: record.operation,
-        status,
-        request_id: record.request_id.clone(),
-        attempts: record.attempts,
-    };
     match outcome {
         Ok(value) => Ok(Answered {
-            meta: meta(value.status()),
+            meta: record.meta(value.status()),
             value: value.into_inner(),
         }),
         Err(progenitor_client::Error::UnexpectedResponse(response))
@@ -393,7 +381,7 @@ where
             match serde_json::from_slice(text) {
                 Ok(value) => Ok(Answered {
                     value,
-                    meta: meta(status),
+                    meta: record.meta(status),
                 }),
                 Err(e) => Err(crate::Error::Decode {
                     status,
