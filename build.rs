@@ -1,49 +1,345 @@
 //! Generates the typed HTTP clients from the hand-written OpenAPI specs in `openapi/`.
 //!
 //! Each spec becomes one module in `OUT_DIR` (`account.rs`, `secrets.rs`) that `src/generated.rs`
-//! includes. Nothing generated is committed: editing a spec and running `cargo build` regenerates
-//! it. `tests/codegen.rs` includes this file to test [`generate_code`] directly.
+//! includes, and together they give the operation table (`operations.rs`, included by
+//! `src/operation.rs`): every operation's id, method, path, API and retry class (`x-retry`).
+//! Nothing generated is committed: editing a spec and running `cargo build` regenerates it.
+//! `tests/it/codegen.rs` includes this file to test it directly.
 
 use std::{env, fs, path::Path, process::ExitCode};
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TypeImpl};
 
-/// The specs and the module each becomes.
-pub const SPECS: &[(&str, &str)] = &[
-    ("openapi/account.yaml", "account.rs"),
-    ("openapi/secrets.yaml", "secrets.rs"),
+/// One hand-written spec: its file, the module `OUT_DIR` gets for it, and the name of its API in
+/// the operation table (`Api::Account`, ...).
+pub struct Spec {
+    /// The spec's path from the crate root.
+    pub path: &'static str,
+    /// The file written to `OUT_DIR` and included by `src/generated.rs`.
+    pub module: &'static str,
+    /// The `Api` variant its operations belong to.
+    pub api: &'static str,
+}
+
+/// The specs, in the order the operation table lists them.
+pub const SPECS: &[Spec] = &[
+    Spec {
+        path: "openapi/account.yaml",
+        module: "account.rs",
+        api: "Account",
+    },
+    Spec {
+        path: "openapi/secrets.yaml",
+        module: "secrets.rs",
+        api: "Secrets",
+    },
 ];
 
-#[allow(dead_code)] // Unused when tests/codegen.rs includes this file.
+/// The file the operation table is written to, included by `src/operation.rs`.
+pub const TABLE: &str = "operations.rs";
+
+#[allow(dead_code)] // Unused when tests/it/codegen.rs includes this file.
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=build.rs");
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let mut failed = false;
-    for (spec, module) in SPECS {
+    let mut apis = Vec::new();
+    for spec in SPECS {
         // Printed before anything can fail, so a broken spec is re-read once it is fixed.
-        println!("cargo:rerun-if-changed={spec}");
-        let written = fs::read_to_string(spec)
+        println!("cargo:rerun-if-changed={}", spec.path);
+        let written = fs::read_to_string(spec.path)
             .map_err(|e| format!("cannot read the spec: {e}"))
-            .and_then(|text| generate_code(&text))
-            .and_then(|code| {
-                let out = Path::new(&out_dir).join(module);
-                fs::write(&out, code).map_err(|e| format!("cannot write {}: {e}", out.display()))
+            .and_then(|text| generate_spec(spec, &text))
+            .and_then(|(code, api)| {
+                let out = Path::new(&out_dir).join(spec.module);
+                fs::write(&out, code)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+                apis.push(api);
+                Ok(())
             });
         if let Err(reason) = written {
-            println!("cargo:warning={spec}: {reason}");
-            eprintln!("error: {spec}: {reason}");
+            println!("cargo:warning={}: {reason}", spec.path);
+            eprintln!("error: {}: {reason}", spec.path);
             failed = true;
         }
     }
     if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+        return ExitCode::FAILURE;
     }
+    let out = Path::new(&out_dir).join(TABLE);
+    if let Err(e) = fs::write(&out, operation_table(&apis)) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// What the operation table needs of one spec.
+pub struct ApiRows {
+    /// The `Api` variant.
+    pub api: &'static str,
+    /// The spec's path.
+    pub spec: &'static str,
+    /// `info.title`.
+    pub title: String,
+    /// The first `servers` URL.
+    pub base_url: String,
+    /// Its operations, in spec order.
+    pub operations: Vec<OperationRow>,
+}
+
+/// One row of the operation table.
+pub struct OperationRow {
+    /// The spec's `operationId` (`getAccountBalance`).
+    pub id: String,
+    /// The HTTP method, upper case.
+    pub method: String,
+    /// The path template (`/accounts/{api_key}/secrets`).
+    pub path: String,
+    /// `x-retry`: `Repeatable` or `ConnectOnly`.
+    pub retry: &'static str,
+    /// The operation's `summary`.
+    pub summary: String,
+}
+
+/// Generates one spec's client and reads its rows of the operation table, or says why not.
+pub fn generate_spec(spec: &Spec, text: &str) -> Result<(String, ApiRows), String> {
+    let api = parse(text)?;
+    let rows = operation_rows(spec, &api)?;
+    let code = generate(api)?;
+    // The transport finds an operation's retry class by the id progenitor passes to its hooks:
+    // make sure that id is the one the table expects.
+    for row in &rows.operations {
+        let snake = snake_case(&row.id);
+        if !code.contains(&format!("operation_id: \"{snake}\"")) {
+            return Err(format!(
+                "progenitor does not call operation {} {snake:?}; the operation table would not find it",
+                row.id
+            ));
+        }
+    }
+    Ok((code, rows))
+}
+
+/// The spec's operations with their retry class; an operation without `x-retry` is an error
+/// naming it.
+pub fn operation_rows(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<ApiRows, String> {
+    let mut operations = Vec::new();
+    let mut problems = Vec::new();
+    for (path, method, op) in api.operations() {
+        let id = op.operation_id.clone().unwrap_or_default();
+        let where_ = format!("operation {id} ({} {path})", method.to_uppercase());
+        let retry = match op.extensions.get("x-retry").and_then(|v| v.as_str()) {
+            Some("repeatable") => "Repeatable",
+            Some("connect-only") => "ConnectOnly",
+            Some(other) => {
+                problems.push(format!(
+                    "{where_}: x-retry {other:?} is neither `repeatable` nor `connect-only`"
+                ));
+                continue;
+            }
+            None => {
+                problems.push(format!(
+                    "{where_} has no `x-retry` (repeatable | connect-only): say whether it may be sent twice"
+                ));
+                continue;
+            }
+        };
+        if !id.starts_with(|c: char| c.is_ascii_lowercase())
+            || !id.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            problems.push(format!("{where_}: the operationId must be lowerCamelCase"));
+            continue;
+        }
+        operations.push(OperationRow {
+            id,
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            retry,
+            summary: op.summary.clone().unwrap_or_default(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
+    Ok(ApiRows {
+        api: spec.api,
+        spec: spec.path,
+        title: api.info.title.clone(),
+        base_url: api
+            .servers
+            .first()
+            .map(|s| s.url.clone())
+            .unwrap_or_default(),
+        operations,
+    })
+}
+
+/// `getAccountBalance` -> `get_account_balance`, as progenitor names the methods and the ids it
+/// passes to the hooks.
+pub fn snake_case(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `getAccountBalance` -> `GetAccountBalance`.
+fn pascal_case(id: &str) -> String {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// The Rust source of the operation table: `Api` and `Operation` with their facts.
+pub fn operation_table(apis: &[ApiRows]) -> String {
+    use std::fmt::Write as _;
+    let mut api_variants = String::new();
+    let mut api_title = String::new();
+    let mut api_url = String::new();
+    let mut variants = String::new();
+    let mut all = String::new();
+    let mut ids = String::new();
+    let mut from_generated = String::new();
+    let mut methods = String::new();
+    let mut paths = String::new();
+    let mut api_of = String::new();
+    let mut retry = String::new();
+    let mut summary = String::new();
+    for api in apis {
+        let a = api.api;
+        let _ = writeln!(
+            api_variants,
+            "    /// {} (`{}`), from `{}`.\n    {a},",
+            api.title, api.base_url, api.spec
+        );
+        let _ = writeln!(api_title, "            Api::{a} => {:?},", api.title);
+        let _ = writeln!(api_url, "            Api::{a} => {:?},", api.base_url);
+        for op in &api.operations {
+            let v = pascal_case(&op.id);
+            let class = op.retry;
+            let _ = writeln!(
+                variants,
+                "    /// `{} {}`: {} (`{}`; {a} API; retry class [`{class}`](crate::RetryClass::{class})).\n    #[serde(rename = {:?})]\n    {v},",
+                op.method,
+                op.path,
+                op.summary.trim_end_matches('.'),
+                op.id,
+                op.id
+            );
+            let _ = writeln!(all, "        Operation::{v},");
+            let _ = writeln!(ids, "            Operation::{v} => {:?},", op.id);
+            let _ = writeln!(
+                from_generated,
+                "            {:?} => Some(Operation::{v}),",
+                snake_case(&op.id)
+            );
+            let _ = writeln!(methods, "            Operation::{v} => {:?},", op.method);
+            let _ = writeln!(paths, "            Operation::{v} => {:?},", op.path);
+            let _ = writeln!(api_of, "            Operation::{v} => Api::{a},");
+            let _ = writeln!(retry, "            Operation::{v} => RetryClass::{class},");
+            let _ = writeln!(summary, "            Operation::{v} => {:?},", op.summary);
+        }
+    }
+    format!(
+        r#"// Generated by build.rs from the specs in openapi/; never edit by hand.
+
+/// One of the Vonage APIs described in `openapi/`, each served from its own host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Api {{
+{api_variants}}}
+
+impl Api {{
+    /// The spec's title.
+    pub const fn title(self) -> &'static str {{
+        match self {{
+{api_title}        }}
+    }}
+
+    /// The production base URL (the spec's first server).
+    pub const fn default_base_url(self) -> &'static str {{
+        match self {{
+{api_url}        }}
+    }}
+}}
+
+/// An operation of the Vonage APIs: one per operation in the specs in `openapi/`, generated by
+/// `build.rs`. It names calls in [`ResponseMeta`](crate::ResponseMeta), in errors, and in the
+/// fake server's request log and faults, where it is written as its `operationId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum Operation {{
+{variants}}}
+
+impl Operation {{
+    /// Every operation, in the order of the specs.
+    pub const ALL: &'static [Operation] = &[
+{all}    ];
+
+    /// The spec's `operationId` (`getAccountBalance`).
+    pub const fn id(self) -> &'static str {{
+        match self {{
+{ids}        }}
+    }}
+
+    /// The operation progenitor's generated client names `id` (snake case, as its hooks see it).
+    pub(crate) fn from_generated(id: &str) -> Option<Operation> {{
+        match id {{
+{from_generated}            _ => None,
+        }}
+    }}
+
+    /// The HTTP method, upper case (`GET`).
+    pub const fn method(self) -> &'static str {{
+        match self {{
+{methods}        }}
+    }}
+
+    /// The path template, with `{{name}}` for each path parameter.
+    pub const fn path_template(self) -> &'static str {{
+        match self {{
+{paths}        }}
+    }}
+
+    /// The API, and so the host, it belongs to.
+    pub const fn api(self) -> Api {{
+        match self {{
+{api_of}        }}
+    }}
+
+    /// Whether it may be sent again once the request may have reached Vonage (the spec's
+    /// `x-retry`).
+    pub const fn retry_class(self) -> RetryClass {{
+        match self {{
+{retry}        }}
+    }}
+
+    /// The spec's one-line summary.
+    pub const fn summary(self) -> &'static str {{
+        match self {{
+{summary}        }}
+    }}
+}}
+"#
+    )
 }
 
 /// Turns one spec's YAML text into the generated client's Rust source, or says why not.
 pub fn generate_code(text: &str) -> Result<String, String> {
+    generate(parse(text)?)
+}
+
+/// Reads one spec and checks the rules progenitor needs.
+fn parse(text: &str) -> Result<openapiv3::OpenAPI, String> {
     // serde-saphyr rejects duplicate mapping keys, which other YAML parsers silently merge.
     let api: openapiv3::OpenAPI = serde_saphyr::from_str(text)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
@@ -53,9 +349,12 @@ pub fn generate_code(text: &str) -> Result<String, String> {
             api.openapi
         ));
     }
-
     check_rules(&api)?;
+    Ok(api)
+}
 
+/// The generated client's Rust source for a parsed, checked spec.
+fn generate(api: openapiv3::OpenAPI) -> Result<String, String> {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -63,7 +362,13 @@ pub fn generate_code(text: &str) -> Result<String, String> {
         .with_inner_type(syn::parse_str("crate::transport::Transport").expect("a valid path"))
         .with_derive("PartialEq")
         // JSON numbers for money keep every decimal the API sent.
-        .with_replacement("Amount", "crate::Amount", [TypeImpl::Display].into_iter());
+        .with_replacement("Amount", "crate::Amount", [TypeImpl::Display].into_iter())
+        // The public enum already is the wire type: the generated code uses it directly.
+        .with_replacement(
+            "HttpForwardMethod",
+            "crate::HttpForwardMethod",
+            std::iter::empty(),
+        );
 
     // progenitor panics on some spec patterns (two success types for one operation, say): turn
     // that into an error naming the cause, without the default hook's backtrace noise.
@@ -79,7 +384,7 @@ pub fn generate_code(text: &str) -> Result<String, String> {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            format!("progenitor panicked while generating (see the spec rules in progenitor-notes): {message}")
+            format!("progenitor panicked while generating (see the spec rules in build.rs's check_rules): {message}")
         })?
         .map_err(|e| format!("progenitor rejected it: {e}"))?;
 

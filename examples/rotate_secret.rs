@@ -6,10 +6,10 @@
 //! `VONAGE_API_KEY`/`VONAGE_API_SECRET` are set (and `VONAGE_API_SECRET_ID` if the key has two
 //! secrets), else the embedded fake server.
 
-use vonage_account::{Client, ClientBuilder, Error, testing::FakeVonage};
+use vonage_account::{Client, ClientBuilder, RotationError, testing::FakeVonage};
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let make_room = std::env::args().any(|a| a == "--make-room");
     let new_secret =
         std::env::var("VONAGE_NEW_SECRET").unwrap_or_else(|_| "Rotated-Example-1".into());
@@ -25,10 +25,11 @@ async fn main() -> Result<(), Error> {
         println!("(no VONAGE_API_KEY: rotating on the embedded fake server)");
         fake.client()
     };
-    rotate(&client, new_secret, make_room).await
+    rotate(&client, new_secret, make_room).await?;
+    Ok(())
 }
 
-async fn rotate(client: &Client, new_secret: String, make_room: bool) -> Result<(), Error> {
+async fn rotate(client: &Client, new_secret: String, make_room: bool) -> Result<(), RotationError> {
     match client
         .secrets()
         .rotate(new_secret)
@@ -47,14 +48,12 @@ async fn rotate(client: &Client, new_secret: String, make_room: bool) -> Result<
             Ok(())
         }
         Err(e) => {
-            if let Some(r) = e.rotation() {
-                eprintln!("stopped at '{}'", r.step);
-                if let Some(created) = &r.created {
-                    eprintln!(
-                        "the new secret {} exists next to the old one; both work",
-                        created.id
-                    );
-                }
+            eprintln!("stopped at '{}'", e.step);
+            if let Some(created) = &e.created {
+                eprintln!(
+                    "the new secret {} exists next to the old one; both work",
+                    created.id
+                );
             }
             Err(e)
         }

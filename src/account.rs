@@ -2,17 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    Amount, Client, Error,
-    generated::account::types,
-    transport::{Idempotency, call},
-    validate,
-};
+use crate::{Amount, Client, Error, call::call, generated::account::types, validate};
 
-/// The balance, top-up and settings calls, from [`Client::account`].
-#[derive(Debug, Clone, Copy)]
-pub struct Account<'a> {
-    client: &'a Client,
+/// The balance, top-up and settings calls, from [`Client::account`]. Holds a clone of the client
+/// (one `Arc`), so it can be stored and moved into tasks.
+#[derive(Debug, Clone)]
+pub struct Account {
+    client: Client,
+}
+
+impl Client {
+    /// The balance, top-up and settings calls.
+    pub fn account(&self) -> Account {
+        Account {
+            client: self.clone(),
+        }
+    }
 }
 
 /// The account balance.
@@ -48,8 +53,13 @@ pub struct Settings {
 }
 
 /// The HTTP method Vonage uses to call the webhook URLs.
+///
+/// The generated client uses this type itself (progenitor's `with_replacement`), so its wire
+/// spelling is written once, here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[cfg_attr(feature = "cli", value(rename_all = "SCREAMING_SNAKE_CASE"))]
 #[non_exhaustive]
 pub enum HttpForwardMethod {
     /// `GET` with the data as query parameters.
@@ -143,21 +153,13 @@ impl SettingsUpdate {
         Ok(types::SettingsRequest {
             mo_call_back_url: url("mo_callback_url", &self.mo_callback_url)?,
             dr_call_back_url: url("dr_callback_url", &self.dr_callback_url)?,
-            http_forward_method: self.http_forward_method.map(|m| match m {
-                HttpForwardMethod::GetQueryParams => types::HttpForwardMethod::GetQueryParams,
-                HttpForwardMethod::PostQueryParams => types::HttpForwardMethod::PostQueryParams,
-                HttpForwardMethod::PostJson => types::HttpForwardMethod::PostJson,
-            }),
+            http_forward_method: self.http_forward_method,
         })
     }
 }
 
-impl<'a> Account<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Account { client }
-    }
-
-    fn api(&self) -> &'a crate::generated::account::Client {
+impl Account {
+    fn api(&self) -> &crate::generated::account::Client {
         &self.client.inner.account
     }
 
@@ -170,9 +172,7 @@ impl<'a> Account<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn balance(&self) -> Result<Balance, Error> {
-        let balance = call(Idempotency::Repeatable, self.api().get_account_balance())
-            .await?
-            .value;
+        let balance = call(self.api().get_account_balance()).await?.value;
         Ok(Balance {
             value: balance.value,
             auto_reload: balance.auto_reload,
@@ -195,18 +195,14 @@ impl<'a> Account<'a> {
         let body = types::TopUpRequest {
             trx: trx.to_owned(),
         };
-        let answer = call(
-            Idempotency::ConnectFailureOnly,
-            self.api().top_up_account_balance(&body),
-        )
-        .await?;
+        let answer = call(self.api().top_up_account_balance(&body)).await?;
         // A 2xx can still carry a failure code.
         if answer.value.error_code.trim() == "200" {
             Ok(())
         } else {
             Err(Error::Api(Box::new(crate::ApiError {
-                status: answer.meta.status,
-                request_id: answer.meta.request_id,
+                status: answer.status,
+                request_id: answer.request_id,
                 body: crate::ErrorBody::Legacy {
                     code: answer.value.error_code,
                     label: answer.value.error_code_label,
@@ -243,13 +239,11 @@ impl<'a> Account<'a> {
     }
 
     async fn send_settings(&self, request: &types::SettingsRequest) -> Result<Settings, Error> {
-        // Setting the same values again gives the same result, so both reads and updates retry.
-        let settings = call(
-            Idempotency::Repeatable,
-            self.api().change_account_settings(request),
-        )
-        .await?
-        .value;
+        // Setting the same values again gives the same result, so both reads and updates retry
+        // (the spec's `x-retry: repeatable`).
+        let settings = call(self.api().change_account_settings(request))
+            .await?
+            .value;
         let url = |u: Option<String>| u.filter(|u| !u.is_empty());
         Ok(Settings {
             mo_callback_url: url(settings.mo_callback_url),

@@ -5,13 +5,13 @@ use std::fmt;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use crate::{transport::CallRecord, validate::ValidationError};
+use crate::validate::ValidationError;
 
 /// Everything that can go wrong. Match on [`Error::kind`] to branch without string matching.
 ///
 /// `Display` gives one readable sentence with the HTTP status, the problem title and detail, and
 /// the request id when there is one. No variant ever holds the API secret.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client settings are unusable (missing credentials, a bad base URL, plain http to a
@@ -50,9 +50,6 @@ pub enum Error {
         /// The start of the body (at most 200 characters).
         excerpt: String,
     },
-    /// A secret rotation stopped part way; the key still has a working secret.
-    #[error(transparent)]
-    Rotation(Box<crate::RotationError>),
     /// The answer's body was larger than the client's limit and was not read.
     #[error("the {status} answer's body is larger than the {limit}-byte limit{}", request_id_suffix(.request_id.as_deref()))]
     ResponseTooLarge {
@@ -123,6 +120,46 @@ pub enum ErrorKind {
     Decode,
     /// See [`Error::ResponseTooLarge`].
     ResponseTooLarge,
+    /// A rotation refused to go on: it is not known which secret is being replaced, or the one
+    /// named is not on the key (see [`RotationRefusal`](crate::RotationRefusal)).
+    RotationRefused,
+}
+
+impl ErrorKind {
+    /// A stable name for the kind, in kebab case (`secret-limit-reached`): what the CLI's JSON
+    /// `"error"` field and logs use. It never changes for an existing kind.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "config",
+            ErrorKind::Validation => "validation",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::AutoReloadDisabled => "auto-reload-disabled",
+            ErrorKind::TopUpFailed => "top-up-failed",
+            ErrorKind::InvalidApiKey => "invalid-api-key",
+            ErrorKind::SecretNotFound => "secret-not-found",
+            ErrorKind::NotFound => "not-found",
+            ErrorKind::SecretLimitReached => "secret-limit-reached",
+            ErrorKind::LastSecret => "last-secret",
+            ErrorKind::InvalidParameters => "invalid-parameters",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::RateLimited => "rate-limited",
+            ErrorKind::ServerError => "server-error",
+            ErrorKind::Redirect => "redirect",
+            ErrorKind::OtherApi => "other-api",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Decode => "decode",
+            ErrorKind::ResponseTooLarge => "response-too-large",
+            ErrorKind::RotationRefused => "rotation-refused",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    /// The stable name ([`ErrorKind::as_str`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Error {
@@ -136,14 +173,12 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
-            Error::Rotation(r) => r.kind(),
         }
     }
 
     /// The HTTP status of the answer that caused this error, if one arrived.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Rotation(r) => r.source.status(),
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
@@ -153,7 +188,6 @@ impl Error {
     /// The `X-Request-Id` of the answer that caused this error, for Vonage support.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Rotation(r) => r.source.request_id(),
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
@@ -166,7 +200,6 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
-            Error::Rotation(r) => r.source.api(),
             _ => None,
         }
     }
@@ -175,15 +208,6 @@ impl Error {
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             Error::Validation(v) => Some(v),
-            Error::Rotation(r) => r.source.validation(),
-            _ => None,
-        }
-    }
-
-    /// The rotation failure, when a rotation stopped part way.
-    pub fn rotation(&self) -> Option<&crate::RotationError> {
-        match self {
-            Error::Rotation(r) => Some(r),
             _ => None,
         }
     }
@@ -480,56 +504,4 @@ pub(crate) fn describe_reqwest(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     message
-}
-
-/// Turns the generated client's outcome into the facade's.
-pub(crate) async fn from_generated<E: serde::Serialize>(
-    error: progenitor_client::Error<E>,
-    record: &CallRecord,
-) -> Error {
-    use progenitor_client::Error as G;
-    let api = |status: StatusCode, body: ErrorBody| {
-        Error::Api(Box::new(ApiError {
-            status,
-            request_id: record.request_id.clone(),
-            body,
-        }))
-    };
-    match error {
-        G::ErrorResponse(value) => {
-            let status = value.status();
-            let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
-            api(status, ErrorBody::parse(&body))
-        }
-        G::UnexpectedResponse(response) => {
-            let status = response.status();
-            let body = response.bytes().await.unwrap_or_default();
-            api(status, ErrorBody::parse(&body))
-        }
-        G::InvalidResponsePayload(body, e) => match record.status {
-            Some(status) if !status.is_success() => api(status, ErrorBody::parse(&body)),
-            status => Error::Decode {
-                status: status.unwrap_or(StatusCode::OK),
-                request_id: record.request_id.clone(),
-                reason: e.to_string(),
-                excerpt: excerpt(&body),
-            },
-        },
-        G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
-            if e.is_timeout() {
-                Error::Timeout {
-                    attempts: record.attempts.max(1),
-                }
-            } else {
-                Error::Transport {
-                    message: describe_reqwest(&e),
-                    attempts: record.attempts.max(1),
-                }
-            }
-        }
-        G::InvalidRequest(message) | G::Custom(message) => Error::Transport {
-            message: format!("the request could not be built: {message}"),
-            attempts: record.attempts,
-        },
-    }
 }

@@ -108,11 +108,13 @@
 //! # Rotating a secret
 //!
 //! [`Secrets::rotate`] replaces a secret without downtime and never leaves the key without a
-//! working secret; see [`Rotate`] for the steps.
+//! working secret; see [`Rotate`] for the steps. A rotation is a workflow of several calls, so it
+//! fails with its own [`RotationError`], which says which step stopped and what state the key
+//! was left in.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let fake = vonage_account::testing::FakeVonage::start().await;
 //! # let client = fake.client();
 //! let rotated = client.secrets().rotate("Fresh-Secret-2027").make_room(true).await?;
@@ -131,14 +133,14 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! use vonage_account::{ErrorKind, testing::{Fault, FakeVonage, Route}};
+//! use vonage_account::{ErrorKind, Operation, testing::{Fault, FakeVonage}};
 //!
 //! let fake = FakeVonage::start().await;
 //! let client = fake.client(); // primary key abcd1234, pointed at the fake
-//! fake.inject(Fault::html_500().on(Route::TopUp));
+//! fake.inject(Fault::html_500().on(Operation::TopUpAccountBalance));
 //! let err = client.account().top_up("abc123").await.unwrap_err();
 //! assert_eq!(err.kind(), ErrorKind::ServerError);
-//! assert_eq!(fake.requests_to(Route::TopUp).len(), 1); // a top-up is never re-sent
+//! assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1); // a top-up is never re-sent
 //! # }
 //! ```
 //!
@@ -155,10 +157,13 @@
 
 mod account;
 mod amount;
-mod config;
+mod call;
+mod client;
 mod credentials;
 mod error;
 mod generated;
+mod operation;
+mod retry;
 mod rotation;
 mod secrets;
 mod transport;
@@ -166,18 +171,17 @@ mod validate;
 
 pub use account::{Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, UrlChange};
 pub use amount::{Amount, ParseAmountError};
-pub use config::{
+pub use call::{ResponseMeta, with_response_meta};
+pub use client::{
     Client, ClientBuilder, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_REST_URL, DEFAULT_TIMEOUT, RetryConfig,
+    DEFAULT_REST_URL, DEFAULT_TIMEOUT,
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
-pub use rotation::{Rotate, Rotation, RotationError, RotationStep};
-pub use secrets::{Secret, Secrets};
-
-/// The most secrets one API key can have at a time.
-pub const MAX_SECRETS_PER_KEY: usize = 2;
-pub use transport::{ResponseMeta, with_response_meta};
+pub use operation::{Api, Operation};
+pub use retry::{RetryClass, RetryConfig};
+pub use rotation::{Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationStep};
+pub use secrets::{MAX_SECRETS_PER_KEY, Secret, Secrets};
 pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret};
 
 /// Re-exported so callers can name the secret type the builder takes.

@@ -4,7 +4,20 @@ use std::{fmt, future::IntoFuture, pin::Pin};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{Client, Error, Secret, Secrets, validate};
+use crate::{Client, Error, ErrorKind, Secret, Secrets, validate};
+
+impl Secrets {
+    /// Replaces a secret of the key with `new_secret` without downtime; see [`Rotate`] for the
+    /// steps and [`Rotate::make_room`] / [`Rotate::replacing`] for the options.
+    pub fn rotate(&self, new_secret: impl Into<SecretString>) -> Rotate {
+        Rotate {
+            secrets: self.clone(),
+            new_secret: new_secret.into(),
+            make_room: false,
+            replacing: None,
+        }
+    }
+}
 
 /// A rotation of an API key's secret, from [`Secrets::rotate`]. Await it to run it.
 ///
@@ -22,7 +35,7 @@ use crate::{Client, Error, Secret, Secrets, validate};
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), vonage_account::Error> {
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// # let fake = vonage_account::testing::FakeVonage::start().await;
 /// # let client = fake.client();
 /// let rotated = client.secrets().rotate("N3w-Secret-2026").await?;
@@ -31,14 +44,14 @@ use crate::{Client, Error, Secret, Secrets, validate};
 /// # Ok(()) }
 /// ```
 #[must_use = "a rotation does nothing until awaited"]
-pub struct Rotate<'a> {
-    secrets: Secrets<'a>,
+pub struct Rotate {
+    secrets: Secrets,
     new_secret: SecretString,
     make_room: bool,
     replacing: Option<String>,
 }
 
-impl fmt::Debug for Rotate<'_> {
+impl fmt::Debug for Rotate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rotate")
             .field("api_key", &self.secrets.api_key())
@@ -49,19 +62,7 @@ impl fmt::Debug for Rotate<'_> {
     }
 }
 
-/// A finished rotation.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Rotation {
-    /// A client for the rotated key with the new secret (same settings otherwise).
-    pub client: Client,
-    /// The new secret.
-    pub secret: Secret,
-    /// The ids revoked: the replaced secret, and the one revoked to make room, if any.
-    pub revoked: Vec<String>,
-}
-
-/// The step a rotation stopped at (see [`Rotate`]).
+/// The step a rotation stopped at (see [`Rotate`](crate::Rotate)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RotationStep {
@@ -92,14 +93,63 @@ impl fmt::Display for RotationStep {
     }
 }
 
+/// Why a rotation stopped on its own, before a call failed: the key's state does not allow it
+/// as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RotationRefusal {
+    /// The secret named to be replaced is not on the key.
+    #[error("the secret {secret_id} being replaced is not on key {api_key}")]
+    NotOnKey {
+        /// The key.
+        api_key: String,
+        /// The secret named with [`Rotate::replacing`](crate::Rotate::replacing) or
+        /// [`ClientBuilder::api_secret_id`](crate::ClientBuilder::api_secret_id).
+        secret_id: String,
+    },
+    /// The key has several secrets and nothing says which one is being replaced.
+    #[error(
+        "key {api_key} has {secrets} secrets and it is not known which one is being replaced: name it with .replacing(id) or build the client with .api_secret_id(id)"
+    )]
+    Ambiguous {
+        /// The key.
+        api_key: String,
+        /// How many secrets it has.
+        secrets: usize,
+    },
+    /// The key already has the most secrets it may have, and
+    /// [`Rotate::make_room`](crate::Rotate::make_room) was not allowed.
+    #[error(
+        "key {api_key} already has {secrets} secrets: allow .make_room(true) to revoke the oldest one not in use"
+    )]
+    KeyFull {
+        /// The key.
+        api_key: String,
+        /// How many secrets it has.
+        secrets: usize,
+    },
+}
+
+/// What stopped a rotation: a call that failed, or a refusal of the rotation's own.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum RotationCause {
+    /// A call failed.
+    #[error(transparent)]
+    Call(Error),
+    /// The rotation refused to go on (nothing was changed by this step).
+    #[error(transparent)]
+    Refused(RotationRefusal),
+}
+
 /// Why a rotation stopped, and what state it left the key in.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct RotationError {
     /// The step that failed.
     pub step: RotationStep,
     /// What went wrong there.
-    pub source: Error,
+    pub cause: RotationCause,
     /// The new secret, when it was already created (steps [`Verify`](RotationStep::Verify) and
     /// [`RevokeOld`](RotationStep::RevokeOld)): it is active on the key, next to the old one.
     pub created: Option<Secret>,
@@ -115,7 +165,7 @@ impl fmt::Display for RotationError {
         write!(
             f,
             "secret rotation stopped at step '{}': {}",
-            self.step, self.source
+            self.step, self.cause
         )?;
         if let Some(secret) = &self.created {
             write!(
@@ -128,34 +178,67 @@ impl fmt::Display for RotationError {
     }
 }
 
-impl RotationError {
-    /// What kind of failure stopped the rotation: the failed call's kind, except that a key
-    /// already at its secret limit without [`Rotate::make_room`] is
-    /// [`ErrorKind::SecretLimitReached`](crate::ErrorKind::SecretLimitReached).
-    pub fn kind(&self) -> crate::ErrorKind {
-        match (&self.step, &self.source) {
-            (RotationStep::MakeRoom, Error::Config(_)) => crate::ErrorKind::SecretLimitReached,
-            _ => self.source.kind(),
-        }
-    }
-}
-
 impl std::error::Error for RotationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&self.cause)
     }
 }
 
-impl<'a> Rotate<'a> {
-    pub(crate) fn new(secrets: Secrets<'a>, new_secret: SecretString) -> Self {
-        Rotate {
-            secrets,
-            new_secret,
-            make_room: false,
-            replacing: None,
+impl RotationError {
+    /// What kind of failure stopped the rotation: the failed call's kind;
+    /// [`ErrorKind::SecretLimitReached`] for a full key without
+    /// [`Rotate::make_room`](crate::Rotate::make_room); [`ErrorKind::RotationRefused`] when it is
+    /// not known which secret is being replaced.
+    pub fn kind(&self) -> ErrorKind {
+        match &self.cause {
+            RotationCause::Call(error) => error.kind(),
+            RotationCause::Refused(RotationRefusal::KeyFull { .. }) => {
+                ErrorKind::SecretLimitReached
+            }
+            RotationCause::Refused(_) => ErrorKind::RotationRefused,
         }
     }
 
+    /// The call that failed, when one did.
+    pub fn call_error(&self) -> Option<&Error> {
+        match &self.cause {
+            RotationCause::Call(error) => Some(error),
+            RotationCause::Refused(_) => None,
+        }
+    }
+
+    /// The HTTP status of the answer that stopped the rotation, if one did.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        self.call_error()?.status()
+    }
+
+    /// The `X-Request-Id` of the answer that stopped the rotation, if one did.
+    pub fn request_id(&self) -> Option<&str> {
+        self.call_error()?.request_id()
+    }
+
+    /// The refusal, when the rotation stopped on its own.
+    pub fn refusal(&self) -> Option<&RotationRefusal> {
+        match &self.cause {
+            RotationCause::Refused(refusal) => Some(refusal),
+            RotationCause::Call(_) => None,
+        }
+    }
+}
+
+/// A finished rotation.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Rotation {
+    /// A client for the rotated key with the new secret (same settings otherwise).
+    pub client: Client,
+    /// The new secret.
+    pub secret: Secret,
+    /// The ids revoked: the replaced secret, and the one revoked to make room, if any.
+    pub revoked: Vec<String>,
+}
+
+impl Rotate {
     /// When the key already has two secrets, revoke the oldest one that is not being replaced
     /// to make room. Off by default: without it such a rotation stops with
     /// [`ErrorKind::SecretLimitReached`](crate::ErrorKind::SecretLimitReached) before changing
@@ -172,33 +255,35 @@ impl<'a> Rotate<'a> {
         self
     }
 
-    async fn run(self) -> Result<Rotation, Error> {
+    async fn run(self) -> Result<Rotation, RotationError> {
         let fail = |step,
-                    source,
+                    cause: RotationCause,
                     created: Option<Secret>,
                     new_client: Option<Client>,
                     revoked: &Vec<String>| {
-            Error::Rotation(Box::new(RotationError {
+            RotationError {
                 step,
-                source,
+                cause,
                 created,
                 new_client,
                 revoked: revoked.clone(),
-            }))
+            }
         };
+        let call = RotationCause::Call;
+        let refused = RotationCause::Refused;
         let mut revoked = Vec::new();
-        let client = self.secrets.client();
+        let client = self.secrets.client().clone();
         let key = self.secrets.api_key().to_owned();
         let own_key = key == client.api_key();
 
         validate::validate_secret(self.new_secret.expose_secret())
-            .map_err(|e| fail(RotationStep::Validate, e.into(), None, None, &revoked))?;
+            .map_err(|e| fail(RotationStep::Validate, call(e.into()), None, None, &revoked))?;
 
         let current = self
             .secrets
             .list()
             .await
-            .map_err(|e| fail(RotationStep::FindCurrent, e, None, None, &revoked))?;
+            .map_err(|e| fail(RotationStep::FindCurrent, call(e), None, None, &revoked))?;
         let known = self.replacing.clone().or_else(|| {
             own_key
                 .then(|| client.api_secret_id().map(str::to_owned))
@@ -207,37 +292,55 @@ impl<'a> Rotate<'a> {
         let old_id = match (known, current.as_slice()) {
             (Some(id), _) if current.iter().any(|s| s.id == id) => id,
             (Some(id), _) => {
-                let why = Error::config(format!(
-                    "the secret {id} being replaced is not on key {key}"
+                let why = RotationRefusal::NotOnKey {
+                    api_key: key,
+                    secret_id: id,
+                };
+                return Err(fail(
+                    RotationStep::FindCurrent,
+                    refused(why),
+                    None,
+                    None,
+                    &revoked,
                 ));
-                return Err(fail(RotationStep::FindCurrent, why, None, None, &revoked));
             }
             (None, [only]) => only.id.clone(),
             (None, _) => {
-                let why = Error::config(format!(
-                    "key {key} has {} secrets and it is not known which one is being replaced: \
-                     name it with .replacing(id) or build the client with .api_secret_id(id)",
-                    current.len()
+                let why = RotationRefusal::Ambiguous {
+                    api_key: key,
+                    secrets: current.len(),
+                };
+                return Err(fail(
+                    RotationStep::FindCurrent,
+                    refused(why),
+                    None,
+                    None,
+                    &revoked,
                 ));
-                return Err(fail(RotationStep::FindCurrent, why, None, None, &revoked));
             }
         };
 
-        if current.len() >= crate::MAX_SECRETS_PER_KEY {
+        if current.len() >= crate::secrets::MAX_SECRETS_PER_KEY {
             // The oldest other one goes; the one in use stays until the new one is proven.
             let mut others: Vec<&Secret> = current.iter().filter(|s| s.id != old_id).collect();
             others.sort_by_key(|s| s.created_at);
             let Some(victim) = others.first().filter(|_| self.make_room) else {
-                let why = Error::config(format!(
-                    "key {key} already has {} secrets: allow .make_room(true) to revoke the oldest one not in use",
-                    current.len()
+                let why = RotationRefusal::KeyFull {
+                    api_key: key,
+                    secrets: current.len(),
+                };
+                return Err(fail(
+                    RotationStep::MakeRoom,
+                    refused(why),
+                    None,
+                    None,
+                    &revoked,
                 ));
-                return Err(fail(RotationStep::MakeRoom, why, None, None, &revoked));
             };
             self.secrets
                 .revoke(&victim.id)
                 .await
-                .map_err(|e| fail(RotationStep::MakeRoom, e, None, None, &revoked))?;
+                .map_err(|e| fail(RotationStep::MakeRoom, call(e), None, None, &revoked))?;
             revoked.push(victim.id.clone());
         }
 
@@ -245,7 +348,7 @@ impl<'a> Rotate<'a> {
             .secrets
             .create(self.new_secret.clone())
             .await
-            .map_err(|e| fail(RotationStep::Create, e, None, None, &revoked))?;
+            .map_err(|e| fail(RotationStep::Create, call(e), None, None, &revoked))?;
 
         // The proof: the key reads its own secrets with the new secret.
         let proven: Result<Client, Error> = async {
@@ -262,7 +365,7 @@ impl<'a> Rotate<'a> {
         let new_client = proven.map_err(|e| {
             fail(
                 RotationStep::Verify,
-                e,
+                call(e),
                 Some(created.clone()),
                 None,
                 &revoked,
@@ -271,7 +374,7 @@ impl<'a> Rotate<'a> {
 
         // With the new credentials for the client's own key, so the old ones are not needed any
         // more; a sub-account's old secret is revoked by the primary as before.
-        let revoker = if own_key { &new_client } else { client };
+        let revoker = if own_key { &new_client } else { &client };
         revoker
             .secrets_for(key.clone())
             .revoke(&old_id)
@@ -279,7 +382,7 @@ impl<'a> Rotate<'a> {
             .map_err(|e| {
                 fail(
                     RotationStep::RevokeOld,
-                    e,
+                    call(e),
                     Some(created.clone()),
                     Some(new_client.clone()),
                     &revoked,
@@ -294,9 +397,9 @@ impl<'a> Rotate<'a> {
     }
 }
 
-impl<'a> IntoFuture for Rotate<'a> {
-    type Output = Result<Rotation, Error>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+impl IntoFuture for Rotate {
+    type Output = Result<Rotation, RotationError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())

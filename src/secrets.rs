@@ -4,18 +4,33 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    Client, Error,
-    generated::secrets::types,
-    transport::{Idempotency, call},
-    validate,
-};
+use crate::{Client, Error, call::call, generated::secrets::types, validate};
+
+/// The most secrets one API key can have at a time.
+pub const MAX_SECRETS_PER_KEY: usize = 2;
 
 /// The secrets calls for one API key, from [`Client::secrets`] or [`Client::secrets_for`].
+/// Holds a clone of the client (one `Arc`), so it can be stored and moved into tasks.
 #[derive(Debug, Clone)]
-pub struct Secrets<'a> {
-    client: &'a Client,
+pub struct Secrets {
+    client: Client,
     api_key: String,
+}
+
+impl Client {
+    /// The secrets of this client's own API key.
+    pub fn secrets(&self) -> Secrets {
+        self.secrets_for(self.api_key())
+    }
+
+    /// The secrets of a sub-account's API key, managed with this (primary) client's credentials.
+    /// The key is checked when a call is made.
+    pub fn secrets_for(&self, api_key: impl Into<String>) -> Secrets {
+        Secrets {
+            client: self.clone(),
+            api_key: api_key.into(),
+        }
+    }
 }
 
 /// One API secret. The API never returns a secret's value, only its id and creation time.
@@ -36,19 +51,9 @@ impl From<types::SecretInfo> for Secret {
     }
 }
 
-impl<'a> Secrets<'a> {
-    pub(crate) fn new(client: &'a Client, api_key: String) -> Self {
-        Secrets { client, api_key }
-    }
-
-    /// Replaces a secret of the key with `new_secret` without downtime; see [`Rotate`](crate::Rotate) for the
-    /// steps and [`Rotate::make_room`](crate::Rotate::make_room) / [`Rotate::replacing`](crate::Rotate::replacing) for the options.
-    pub fn rotate(&self, new_secret: impl Into<SecretString>) -> crate::Rotate<'a> {
-        crate::Rotate::new(self.clone(), new_secret.into())
-    }
-
-    pub(crate) fn client(&self) -> &'a Client {
-        self.client
+impl Secrets {
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
     }
 
     /// The API key whose secrets these calls manage.
@@ -56,7 +61,7 @@ impl<'a> Secrets<'a> {
         &self.api_key
     }
 
-    fn api(&self) -> Result<&'a crate::generated::secrets::Client, Error> {
+    fn api(&self) -> Result<&crate::generated::secrets::Client, Error> {
         validate::api_key(&self.api_key)?;
         Ok(&self.client.inner.secrets)
     }
@@ -72,11 +77,7 @@ impl<'a> Secrets<'a> {
     /// ```
     pub async fn list(&self) -> Result<Vec<Secret>, Error> {
         let api = self.api()?;
-        let list = call(
-            Idempotency::Repeatable,
-            api.retrieve_api_secrets(&self.api_key),
-        )
-        .await?;
+        let list = call(api.retrieve_api_secrets(&self.api_key)).await?;
         Ok(list
             .value
             .embedded
@@ -96,11 +97,7 @@ impl<'a> Secrets<'a> {
     pub async fn get(&self, secret_id: &str) -> Result<Secret, Error> {
         let api = self.api()?;
         validate::secret_id(secret_id)?;
-        let secret = call(
-            Idempotency::Repeatable,
-            api.retrieve_api_secret(&self.api_key, secret_id),
-        )
-        .await?;
+        let secret = call(api.retrieve_api_secret(&self.api_key, secret_id)).await?;
         Ok(secret.value.into())
     }
 
@@ -122,11 +119,7 @@ impl<'a> Secrets<'a> {
         let mut body = types::CreateSecretRequest {
             secret: secret.expose_secret().to_owned(),
         };
-        let created = call(
-            Idempotency::ConnectFailureOnly,
-            api.create_api_secret(&self.api_key, &body),
-        )
-        .await;
+        let created = call(api.create_api_secret(&self.api_key, &body)).await;
         zeroize::Zeroize::zeroize(&mut body.secret);
         Ok(created?.value.into())
     }
@@ -142,11 +135,7 @@ impl<'a> Secrets<'a> {
     pub async fn revoke(&self, secret_id: &str) -> Result<(), Error> {
         let api = self.api()?;
         validate::secret_id(secret_id)?;
-        call(
-            Idempotency::ConnectFailureOnly,
-            api.revoke_api_secret(&self.api_key, secret_id),
-        )
-        .await?;
+        call(api.revoke_api_secret(&self.api_key, secret_id)).await?;
         Ok(())
     }
 }

@@ -1,11 +1,12 @@
-//! What happens to every request on its way out and back: credentials, retries, limits, tracing.
+//! What happens to every request on its way out and back: credentials, retries, the body limit,
+//! tracing.
 //!
 //! The generated clients call [`ClientHooks`] on each request; this module implements them once
-//! for both clients. Per-call facts the facade needs afterwards (the status, the request id, the
-//! attempts, a body over the limit) travel in a task-local [`CallRecord`], since the generated
-//! error type has no room for them.
+//! for every generated client. The retry class of a request comes from the operation table, by
+//! the operation id progenitor passes to the hooks; what the facade needs to know afterwards
+//! goes into the call's record ([`crate::call`]).
 
-use std::{cell::RefCell, sync::Arc};
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 
@@ -17,28 +18,19 @@ use reqwest::{
 use tracing::Instrument as _;
 
 use crate::{
-    config::RetryConfig,
+    Operation,
+    call::note,
     credentials::{AccountAuth, Credentials},
+    error::describe_reqwest,
     generated,
+    retry::{Failure, RetryClass, RetryConfig},
 };
 
-/// The header Vonage puts a request id in.
-pub(crate) const REQUEST_ID: &str = "x-request-id";
-/// The same, as a header name built at compile time (a `&str` key is parsed on every lookup).
-const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static(REQUEST_ID);
+/// The header Vonage puts a request id in, as a header name built at compile time (a `&str` key
+/// is parsed on every lookup).
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Whether an operation may be sent again after the request may have reached the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Idempotency {
-    /// Reads, and writes that set values: retried on transport errors (not timeouts), 429, 502,
-    /// 503 and 504.
-    Repeatable,
-    /// Calls that charge money or change state each time (top-up, create, revoke): retried only
-    /// when the connection could not be made at all, so the server never saw the request.
-    ConnectFailureOnly,
-}
-
-/// The inner value of both generated clients.
+/// The inner value of every generated client: what its requests need on the way.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     pub(crate) credentials: Arc<Credentials>,
@@ -48,89 +40,12 @@ pub(crate) struct Transport {
     pub(crate) max_response_bytes: usize,
 }
 
-/// What one facade call saw on the wire, across all its attempts.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct CallRecord {
-    pub(crate) operation: &'static str,
-    pub(crate) attempts: u32,
-    pub(crate) status: Option<StatusCode>,
-    pub(crate) request_id: Option<String>,
-    /// The last response's body was larger than this limit (and was not read).
-    pub(crate) too_large: Option<usize>,
-}
-
-impl CallRecord {
-    /// What callers may see of this record, for an answer with `status`.
-    fn meta(&self, status: StatusCode) -> ResponseMeta {
-        ResponseMeta {
-            operation: self.operation,
-            status,
-            request_id: self.request_id.clone(),
-            attempts: self.attempts,
-        }
-    }
-}
-
-struct CallContext {
-    idempotency: Idempotency,
-    record: RefCell<CallRecord>,
-}
-
-tokio::task_local! {
-    static CALL: CallContext;
-    static ANSWERS: RefCell<Vec<ResponseMeta>>;
-}
-
-/// Runs `fut` and also returns the [`ResponseMeta`] of every answer the crate's calls inside it
-/// received (successes and API errors alike), in order.
-///
-/// This is how a caller reaches the `X-Request-Id` of a successful call, for logs or Vonage
-/// support; errors carry theirs in [`Error::request_id`](crate::Error::request_id).
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
-/// # let client = fake.client();
-/// let (balance, answers) =
-///     vonage_account::with_response_meta(client.account().balance()).await;
-/// let balance = balance.unwrap();
-/// assert_eq!(answers[0].operation, "get_account_balance");
-/// println!("request id {:?}", answers[0].request_id);
-/// # }
-/// ```
-pub async fn with_response_meta<F: Future>(fut: F) -> (F::Output, Vec<ResponseMeta>) {
-    ANSWERS
-        .scope(RefCell::default(), async move {
-            let out = fut.await;
-            (out, ANSWERS.with(|a| a.take()))
-        })
-        .await
-}
-
-/// Runs one generated-client call with the given retry class, returning its result and what
-/// was seen on the wire.
-pub(crate) async fn scoped<F: Future>(idempotency: Idempotency, fut: F) -> (F::Output, CallRecord) {
-    let ctx = CallContext {
-        idempotency,
-        record: RefCell::default(),
-    };
-    CALL.scope(ctx, async move {
-        let out = fut.await;
-        let record = CALL.with(|c| c.record.take());
-        (out, record)
-    })
-    .await
-}
-
-fn record(f: impl FnOnce(&mut CallRecord)) {
-    let _ = CALL.try_with(|c| f(&mut c.record.borrow_mut()));
-}
-
-fn idempotency() -> Idempotency {
-    // Outside a facade call nothing is known about the operation: assume the strict class.
-    CALL.try_with(|c| c.idempotency)
-        .unwrap_or(Idempotency::ConnectFailureOnly)
+/// What the loop does after an attempt.
+enum Step {
+    /// Send this copy of the request again after the wait.
+    Resend(std::time::Duration, reqwest::Request),
+    /// Hand this back.
+    Return(reqwest::Result<Response>),
 }
 
 impl Transport {
@@ -140,28 +55,32 @@ impl Transport {
         self.credentials.apply(request, self.placement);
     }
 
-    /// Sends `request`, retrying as the call's [`Idempotency`] and the [`RetryConfig`] allow, and
-    /// returns the response with its body read (up to the limit).
+    /// Sends `request`, retrying as the operation's [`RetryClass`] and the [`RetryConfig`]
+    /// allow, and returns the response with its body read (up to the limit).
     async fn execute(
         &self,
         client: &reqwest::Client,
         mut request: reqwest::Request,
-        operation: &'static str,
+        operation: Option<Operation>,
     ) -> reqwest::Result<Response> {
-        let idempotency = idempotency();
+        // An operation the table does not know cannot happen (build.rs checks the ids); if it
+        // did, the strict class is the safe one.
+        let class = operation.map_or(RetryClass::ConnectOnly, Operation::retry_class);
         let mut attempt = 0u32;
-        record(|r| r.operation = operation);
+        note(|r| r.operation = operation);
         loop {
             attempt += 1;
-            record(|r| r.attempts = attempt);
+            note(|r| r.attempts = attempt);
             // Keep a copy while another attempt is still allowed. Our bodies are always bytes,
             // so this clone succeeds.
-            let spare = (attempt <= self.retry.max_retries)
+            let spare = self
+                .retry
+                .may_resend(attempt)
                 .then(|| request.try_clone())
                 .flatten();
             let span = tracing::debug_span!(
                 "vonage_account.request",
-                operation,
+                operation = operation.map(Operation::id),
                 // Only evaluated when the span is enabled.
                 host = request.url().host_str().unwrap_or_default(),
                 attempt,
@@ -169,66 +88,61 @@ impl Transport {
                 request_id = tracing::field::Empty,
             );
             let started = std::time::Instant::now();
-            let outcome = client.execute(request).instrument(span.clone()).await;
-            let retry_after = match outcome {
+            let step = match client.execute(request).instrument(span.clone()).await {
                 Ok(response) => {
-                    let status = response.status();
-                    let request_id = response
-                        .headers()
-                        .get(&REQUEST_ID_HEADER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    span.record("status", status.as_u16());
-                    if let Some(id) = &request_id {
-                        span.record("request_id", id.as_str());
-                    }
-                    record(|r| {
-                        r.status = Some(status);
-                        r.request_id = request_id;
-                    });
-                    let wait = match (&spare, idempotency) {
-                        (Some(_), Idempotency::Repeatable) if retryable_status(status) => {
-                            self.retry.delay_for(attempt, response.headers())
-                        }
-                        _ => None,
-                    };
-                    match wait {
-                        Some(wait) => Some(wait),
-                        None => {
-                            let result = self.read_body(response).await;
+                    record_answer(&response, &span);
+                    let wait = self.retry.after_status(
+                        class,
+                        attempt,
+                        response.status(),
+                        response.headers(),
+                    );
+                    match (wait, spare) {
+                        (Some(wait), Some(next)) => Step::Resend(wait, next),
+                        (_, spare) => {
+                            let read = self.read_body(response).await;
                             tracing::debug!(
                                 parent: &span,
                                 elapsed_ms = started.elapsed().as_millis() as u64,
-                                ok = result.is_ok(),
+                                ok = read.is_ok(),
                                 "vonage_account.response"
                             );
-                            match result {
-                                Err(e) if spare.is_some() && may_retry(idempotency, &e) => {
-                                    Some(self.retry.backoff(attempt))
-                                }
-                                other => return other,
+                            match read {
+                                Ok(response) => Step::Return(Ok(response)),
+                                Err(e) => self.after_failure(class, attempt, e, spare, &span),
                             }
                         }
                     }
                 }
-                Err(e) => {
-                    tracing::debug!(parent: &span, error = %crate::error::describe_reqwest(&e), "vonage_account.transport_error");
-                    if spare.is_some() && may_retry(idempotency, &e) {
-                        Some(self.retry.backoff(attempt))
-                    } else {
-                        return Err(e);
-                    }
-                }
+                Err(e) => self.after_failure(class, attempt, e, spare, &span),
             };
-            match (retry_after, spare) {
-                (Some(wait), Some(next)) => {
+            match step {
+                Step::Return(outcome) => return outcome,
+                Step::Resend(wait, next) => {
                     tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, "vonage_account.retry");
                     tokio::time::sleep(wait).await;
                     request = next;
                 }
-                // Unreachable: every `Some(wait)` above required a spare request.
-                _ => unreachable!("a retry was chosen without a copy of the request"),
             }
+        }
+    }
+
+    fn after_failure(
+        &self,
+        class: RetryClass,
+        attempt: u32,
+        error: reqwest::Error,
+        spare: Option<reqwest::Request>,
+        span: &tracing::Span,
+    ) -> Step {
+        tracing::debug!(parent: span, error = %describe_reqwest(&error), "vonage_account.transport_error");
+        match (
+            self.retry
+                .after_failure(class, attempt, Failure::of(&error)),
+            spare,
+        ) {
+            (Some(wait), Some(next)) => Step::Resend(wait, next),
+            _ => Step::Return(Err(error)),
         }
     }
 
@@ -240,7 +154,7 @@ impl Transport {
         let headers = std::mem::take(response.headers_mut());
         let declared = response.content_length().unwrap_or(0);
         if declared as usize > limit {
-            record(|r| r.too_large = Some(limit));
+            note(|r| r.too_large = Some(limit));
             return Ok(rebuild(status, headers, Bytes::new()));
         }
         // A small answer usually arrives as one chunk: keep it as it is, without a copy.
@@ -250,7 +164,7 @@ impl Transport {
         while let Some(chunk) = response.chunk().await? {
             read += chunk.len();
             if read > limit {
-                record(|r| r.too_large = Some(limit));
+                note(|r| r.too_large = Some(limit));
                 return Ok(rebuild(status, headers, Bytes::new()));
             }
             match &mut joined {
@@ -267,6 +181,24 @@ impl Transport {
         let body = joined.map_or(first, BytesMut::freeze);
         Ok(rebuild(status, headers, body))
     }
+}
+
+/// Notes an answer's status and request id in the call's record and the attempt's span.
+fn record_answer(response: &Response, span: &tracing::Span) {
+    let status = response.status();
+    let request_id = response
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    span.record("status", status.as_u16());
+    if let Some(id) = &request_id {
+        span.record("request_id", id.as_str());
+    }
+    note(|r| {
+        r.status = Some(status);
+        r.request_id = request_id;
+    });
 }
 
 /// The URL every rebuilt response carries instead of the request's, which may hold legacy query
@@ -286,32 +218,7 @@ fn rebuild(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
     Response::from(rebuilt)
 }
 
-/// Statuses worth another try for a repeatable call.
-fn retryable_status(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::TOO_MANY_REQUESTS
-            | StatusCode::BAD_GATEWAY
-            | StatusCode::SERVICE_UNAVAILABLE
-            | StatusCode::GATEWAY_TIMEOUT
-    )
-}
-
-/// Whether a transport error may be retried for a call of this class.
-fn may_retry(idempotency: Idempotency, error: &reqwest::Error) -> bool {
-    if error.is_connect() {
-        // The connection was never made, so the server never saw the request.
-        return true;
-    }
-    match idempotency {
-        // A timeout used up the caller's time budget for this attempt; another attempt would
-        // double the wait the caller asked for.
-        Idempotency::Repeatable => !error.is_timeout() && !error.is_builder(),
-        Idempotency::ConnectFailureOnly => false,
-    }
-}
-
-/// Implements the hooks for one generated client: both share [`Transport`].
+/// Implements the hooks for one generated client: all share [`Transport`].
 macro_rules! transport_hooks {
     ($client:ty) => {
         impl ClientHooks<Transport> for $client {
@@ -330,7 +237,11 @@ macro_rules! transport_hooks {
                 info: &OperationInfo,
             ) -> reqwest::Result<Response> {
                 self.inner()
-                    .execute(self.client(), request, info.operation_id)
+                    .execute(
+                        self.client(),
+                        request,
+                        Operation::from_generated(info.operation_id),
+                    )
                     .await
             }
         }
@@ -339,79 +250,3 @@ macro_rules! transport_hooks {
 
 transport_hooks!(generated::account::Client);
 transport_hooks!(generated::secrets::Client);
-
-/// Runs one generated-client call and turns its outcome into the facade's: the value, or one
-/// [`Error`](crate::Error). A 2xx the spec does not list (a 200 where 201 is documented, a 200
-/// where 204 is) is accepted and decoded as the documented success.
-pub(crate) async fn call<T, E, F>(
-    idempotency: Idempotency,
-    fut: F,
-) -> Result<Answered<T>, crate::Error>
-where
-    T: serde::de::DeserializeOwned,
-    E: serde::Serialize,
-    F: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
-{
-    let (outcome, record) = scoped(idempotency, fut).await;
-    if let Some(status) = record.status {
-        let _ = ANSWERS.try_with(|a| a.borrow_mut().push(record.meta(status)));
-    }
-    if let (Some(limit), Some(status)) = (record.too_large, record.status) {
-        return Err(crate::Error::ResponseTooLarge {
-            status,
-            request_id: record.request_id,
-            limit,
-        });
-    }
-    match outcome {
-        Ok(value) => Ok(Answered {
-            meta: record.meta(value.status()),
-            value: value.into_inner(),
-        }),
-        Err(progenitor_client::Error::UnexpectedResponse(response))
-            if response.status().is_success() =>
-        {
-            let status = response.status();
-            let body = response.bytes().await.unwrap_or_default();
-            let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-                b"null"
-            } else {
-                &body
-            };
-            match serde_json::from_slice(text) {
-                Ok(value) => Ok(Answered {
-                    value,
-                    meta: record.meta(status),
-                }),
-                Err(e) => Err(crate::Error::Decode {
-                    status,
-                    request_id: record.request_id.clone(),
-                    reason: e.to_string(),
-                    excerpt: crate::error::excerpt(&body),
-                }),
-            }
-        }
-        Err(e) => Err(crate::error::from_generated(e, &record).await),
-    }
-}
-
-/// A value and what the answer that carried it said about itself.
-#[derive(Debug, Clone)]
-pub(crate) struct Answered<T> {
-    pub(crate) value: T,
-    pub(crate) meta: ResponseMeta,
-}
-
-/// Facts about a successful answer: its status, its request id, and how many attempts it took.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ResponseMeta {
-    /// The operation, as the spec's operationId in snake case (`get_account_balance`).
-    pub operation: &'static str,
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The `X-Request-Id` header, for Vonage support.
-    pub request_id: Option<String>,
-    /// How many attempts the call took (1 without retries).
-    pub attempts: u32,
-}

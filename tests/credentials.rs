@@ -83,11 +83,12 @@ async fn the_secret_appears_in_no_error_log_or_debug_output() {
             .client_builder()
             .account_auth(auth)
             .timeout(Duration::from_millis(200))
-            .retry(RetryConfig {
-                max_retries: 1,
-                base_delay: Duration::from_millis(1),
-                max_delay: Duration::from_millis(5),
-            })
+            .retry(
+                RetryConfig::default()
+                    .max_retries(1)
+                    .base_delay(Duration::from_millis(1))
+                    .max_delay(Duration::from_millis(5)),
+            )
             .build()
             .unwrap();
         assert!(!leaks(&format!("{client:?}")), "{client:?}");

@@ -6,10 +6,7 @@
 mod common;
 
 use common::*;
-use vonage_account::{
-    testing::{Fault, Route},
-    with_response_meta,
-};
+use vonage_account::{Operation, testing::Fault, with_response_meta};
 
 #[tokio::test]
 async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_id() {
@@ -24,11 +21,11 @@ async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_i
 
     let fake = doc_fake().await;
     let client = fast_retry(&fake, 2);
-    fake.inject(Fault::status(502).on(Route::GetBalance));
+    fake.inject(Fault::status(502).on(Operation::GetAccountBalance));
     let (_, answers) = with_response_meta(client.account().balance()).await;
     let logs = captured.text();
     let id = answers[0].request_id.clone().unwrap();
-    assert!(logs.contains("operation=\"get_account_balance\""), "{logs}");
+    assert!(logs.contains("operation=\"getAccountBalance\""), "{logs}");
     assert!(logs.contains("host=\"127.0.0.1\""), "{logs}");
     assert!(
         logs.contains("attempt=1") && logs.contains("attempt=2"),

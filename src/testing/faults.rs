@@ -1,48 +1,15 @@
-//! Fault injection and the request log.
+//! Fault injection: what a test asks the fake to do wrong, and doing it.
 
 use std::time::Duration;
 
+use axum::{
+    body::{Body, Bytes},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
 use serde::{Deserialize, Serialize};
 
-/// An API operation of the fake, for routing faults and filtering the request log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Route {
-    /// `GET /account/get-balance`
-    GetBalance,
-    /// `POST /account/top-up`
-    TopUp,
-    /// `POST /account/settings`
-    Settings,
-    /// `GET /accounts/{key}/secrets`
-    ListSecrets,
-    /// `GET /accounts/{key}/secrets/{id}`
-    GetSecret,
-    /// `POST /accounts/{key}/secrets`
-    CreateSecret,
-    /// `DELETE /accounts/{key}/secrets/{id}`
-    RevokeSecret,
-    /// Anything else.
-    Other,
-}
-
-impl Route {
-    /// The route a request's method and path belong to.
-    pub fn of(method: &str, path: &str) -> Route {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        match (method, segments.as_slice()) {
-            ("GET", ["account", "get-balance"]) => Route::GetBalance,
-            ("POST", ["account", "top-up"]) => Route::TopUp,
-            ("POST", ["account", "settings"]) => Route::Settings,
-            ("GET", ["accounts", _, "secrets"]) => Route::ListSecrets,
-            ("POST", ["accounts", _, "secrets"]) => Route::CreateSecret,
-            ("GET", ["accounts", _, "secrets", _]) => Route::GetSecret,
-            ("DELETE", ["accounts", _, "secrets", _]) => Route::RevokeSecret,
-            _ => Route::Other,
-        }
-    }
-}
+use crate::Operation;
 
 /// What a fault does to a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,17 +58,18 @@ pub enum FaultKind {
 /// A fault for the next `times` requests (to one route, or to any).
 ///
 /// ```
-/// use vonage_account::testing::{Fault, Route};
-/// let fault = Fault::rate_limited(1).on(Route::GetBalance).times(2);
+/// use vonage_account::{Operation, testing::Fault};
+/// let fault = Fault::rate_limited(1).on(Operation::GetAccountBalance).times(2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
     /// What it does.
     #[serde(flatten)]
     pub kind: FaultKind,
-    /// Only requests to this route; any route when `None`.
+    /// Only requests for this operation (written as its `operationId` in JSON); any request
+    /// when `None`.
     #[serde(default)]
-    pub route: Option<Route>,
+    pub route: Option<Operation>,
     /// How many requests it applies to.
     #[serde(default = "one")]
     pub times: u32,
@@ -125,9 +93,9 @@ impl Fault {
         }
     }
 
-    /// Only for requests to `route`.
-    pub fn on(mut self, route: Route) -> Fault {
-        self.route = Some(route);
+    /// Only for requests for `operation`.
+    pub fn on(mut self, operation: Operation) -> Fault {
+        self.route = Some(operation);
         self
     }
 
@@ -213,38 +181,14 @@ impl Fault {
     }
 }
 
-/// A request the fake received, as it crossed the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedRequest {
-    /// The route it belongs to.
-    pub route: Route,
-    /// The method (`GET`, `POST`, `DELETE`).
-    pub method: String,
-    /// The path, still percent-encoded as sent.
-    pub path: String,
-    /// The query string, if any.
-    pub query: Option<String>,
-    /// Every header, names in lower case, in the order received.
-    pub headers: Vec<(String, String)>,
-    /// The body, as text (lossy for non-UTF-8 bytes).
-    pub body: String,
-}
-
-impl RecordedRequest {
-    /// The first value of a header (name in any case).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Takes the first queued fault that matches `route`, counting it down.
-pub(crate) fn take_fault(queue: &mut Vec<Fault>, route: Route) -> Option<FaultKind> {
+/// Takes the first queued fault that matches a request for `operation`, counting it down.
+pub(crate) fn take_fault(
+    queue: &mut Vec<Fault>,
+    operation: Option<Operation>,
+) -> Option<FaultKind> {
     let index = queue
         .iter()
-        .position(|f| f.times > 0 && f.route.is_none_or(|r| r == route))?;
+        .position(|f| f.times > 0 && f.route.is_none_or(|r| Some(r) == operation))?;
     let fault = &mut queue[index];
     if fault.skip > 0 {
         fault.skip -= 1;
@@ -256,4 +200,93 @@ pub(crate) fn take_fault(queue: &mut Vec<Fault>, route: Route) -> Option<FaultKi
         queue.remove(index);
     }
     Some(kind)
+}
+
+/// Answers with `fault`; `handle` answers the request as usual, for the faults that need it.
+pub(crate) async fn apply(fault: FaultKind, handle: impl FnOnce() -> Response) -> Response {
+    match fault {
+        FaultKind::Status {
+            status,
+            headers,
+            body,
+            content_type,
+        } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (status, body).into_response();
+            response.headers_mut().remove(header::CONTENT_TYPE);
+            if let Some(ct) = content_type.and_then(|ct| HeaderValue::from_str(&ct).ok()) {
+                response.headers_mut().insert(header::CONTENT_TYPE, ct);
+            }
+            for (name, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    header::HeaderName::from_bytes(name.as_bytes()),
+                    HeaderValue::from_str(&value),
+                ) {
+                    response.headers_mut().append(name, value);
+                }
+            }
+            response
+        }
+        FaultKind::Delay { millis } => {
+            // Applied first, answered late: the effect happens even if the client gives up.
+            let response = handle();
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            response
+        }
+        FaultKind::TruncatedBody => {
+            let response = handle();
+            let (mut parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let cut = bytes.slice(..bytes.len() / 2);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(cut))
+        }
+        FaultKind::NotJson => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            "this is not JSON <html>",
+        )
+            .into_response(),
+        FaultKind::DropConnection => Response::new(Body::new(BrokenBody)),
+        FaultKind::HugeBody { bytes } => {
+            let mut text = String::with_capacity(bytes);
+            text.push_str("{\"padding\":\"");
+            while text.len() + 2 < bytes {
+                text.push('x');
+            }
+            text.push_str("\"}");
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                text,
+            )
+                .into_response()
+        }
+        FaultKind::Redirect { location } => {
+            let mut response = StatusCode::FOUND.into_response();
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+    }
+}
+
+/// A body that fails at once, so the server closes the connection without a complete answer.
+struct BrokenBody;
+
+impl http_body::Body for BrokenBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(Some(Err(std::io::Error::other(
+            "fault: connection dropped",
+        ))))
+    }
 }

@@ -5,12 +5,18 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Money in the fake, in units of 10⁻⁸ EUR, so top-ups add exactly.
-pub(crate) type Micros = i128;
-const SCALE: Micros = 100_000_000;
+/// Money in the fake: a count of 10⁻⁸ EUR (the eighth decimal the API reports), so top-ups add
+/// exactly.
+pub(crate) type TenNanoEur = i128;
+/// How many [`TenNanoEur`] make one euro.
+const PER_EUR: TenNanoEur = 100_000_000;
+
+/// The most secrets a key may have. Written here independently of the client's
+/// `MAX_SECRETS_PER_KEY`, so the fake checks the client rather than agreeing with it.
+pub(crate) const SECRETS_PER_KEY: usize = 2;
 
 /// Parses a decimal text into units of 10⁻⁸ EUR.
-pub(crate) fn parse_eur(text: &str) -> Option<Micros> {
+pub(crate) fn parse_eur(text: &str) -> Option<TenNanoEur> {
     let text = text.trim();
     let (neg, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -26,16 +32,16 @@ pub(crate) fn parse_eur(text: &str) -> Option<Micros> {
     {
         return None;
     }
-    let value =
-        whole.parse::<Micros>().ok()? * SCALE + format!("{frac:0<8}").parse::<Micros>().ok()?;
+    let value = whole.parse::<TenNanoEur>().ok()? * PER_EUR
+        + format!("{frac:0<8}").parse::<TenNanoEur>().ok()?;
     Some(if neg { -value } else { value })
 }
 
 /// Formats units of 10⁻⁸ EUR with eight decimals, as the API does.
-pub(crate) fn format_eur(value: Micros) -> String {
+pub(crate) fn format_eur(value: TenNanoEur) -> String {
     let sign = if value < 0 { "-" } else { "" };
     let abs = value.abs();
-    format!("{sign}{}.{:08}", abs / SCALE, abs % SCALE)
+    format!("{sign}{}.{:08}", abs / PER_EUR, abs % PER_EUR)
 }
 
 /// The fake's starting state. Deserializes from JSON, so a seed can come from a file.
@@ -104,6 +110,16 @@ pub struct SeedSettings {
     pub max_calls_per_second: i64,
 }
 
+impl From<&SeedSettings> for RateLimits {
+    fn from(settings: &SeedSettings) -> Self {
+        RateLimits {
+            max_outbound_request: settings.max_outbound_request,
+            max_inbound_request: settings.max_inbound_request,
+            max_calls_per_second: settings.max_calls_per_second,
+        }
+    }
+}
+
 impl Default for SeedSettings {
     fn default() -> Self {
         SeedSettings {
@@ -133,17 +149,25 @@ pub(crate) struct StoredSecret {
     pub(crate) created_at: DateTime<Utc>,
 }
 
+/// The three rate limits the settings answer reports.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RateLimits {
+    pub(crate) max_outbound_request: i64,
+    pub(crate) max_inbound_request: i64,
+    pub(crate) max_calls_per_second: i64,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct AccountState {
     pub(crate) owner: Option<String>,
     pub(crate) secrets: Vec<StoredSecret>,
-    pub(crate) balance: Micros,
+    pub(crate) balance: TenNanoEur,
     pub(crate) auto_reload: bool,
-    pub(crate) top_up_amount: Micros,
+    pub(crate) top_up_amount: TenNanoEur,
     pub(crate) mo_callback_url: String,
     pub(crate) dr_callback_url: String,
     pub(crate) http_forward_method: Option<String>,
-    pub(crate) max: [i64; 3],
+    pub(crate) rate_limits: RateLimits,
     /// Every `trx` a successful top-up received, in order (a repeat shows twice).
     pub(crate) top_ups: Vec<String>,
 }
@@ -178,7 +202,7 @@ impl Accounts {
                 seed.api_key
             ));
         }
-        if seed.secrets.is_empty() || seed.secrets.len() > 2 {
+        if seed.secrets.is_empty() || seed.secrets.len() > SECRETS_PER_KEY {
             return Err("the primary key needs one or two secrets".into());
         }
         by_key.insert(
@@ -192,11 +216,7 @@ impl Accounts {
                 mo_callback_url: seed.settings.mo_callback_url.clone(),
                 dr_callback_url: seed.settings.dr_callback_url.clone(),
                 http_forward_method: None,
-                max: [
-                    seed.settings.max_outbound_request,
-                    seed.settings.max_inbound_request,
-                    seed.settings.max_calls_per_second,
-                ],
+                rate_limits: RateLimits::from(&seed.settings),
                 top_ups: Vec::new(),
             },
         );
@@ -207,7 +227,7 @@ impl Accounts {
                     sub.api_key
                 ));
             }
-            if sub.secrets.is_empty() || sub.secrets.len() > 2 {
+            if sub.secrets.is_empty() || sub.secrets.len() > SECRETS_PER_KEY {
                 return Err(format!(
                     "sub-account {} needs one or two secrets",
                     sub.api_key
@@ -224,7 +244,7 @@ impl Accounts {
                     mo_callback_url: String::new(),
                     dr_callback_url: String::new(),
                     http_forward_method: None,
-                    max: [30, 30, 30],
+                    rate_limits: RateLimits::from(&SeedSettings::default()),
                     top_ups: Vec::new(),
                 },
             );

@@ -2,7 +2,8 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+use vonage_account::HttpForwardMethod;
 
 const AFTER_HELP: &str = "\
 Exit codes:
@@ -108,7 +109,7 @@ pub struct SettingsArgs {
 
     /// Set the HTTP method Vonage uses to call the webhooks
     #[arg(long, value_name = "METHOD")]
-    pub http_method: Option<HttpMethod>,
+    pub http_method: Option<HttpForwardMethod>,
 }
 
 impl SettingsArgs {
@@ -116,20 +117,6 @@ impl SettingsArgs {
     pub fn is_update(&self) -> bool {
         self.mo_url.is_some() || self.dr_url.is_some() || self.http_method.is_some()
     }
-}
-
-/// The webhook HTTP methods, spelled as the API spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HttpMethod {
-    /// GET with the data as query parameters
-    #[value(name = "GET_QUERY_PARAMS")]
-    GetQueryParams,
-    /// POST with the data as query parameters
-    #[value(name = "POST_QUERY_PARAMS")]
-    PostQueryParams,
-    /// POST with the data as a JSON body
-    #[value(name = "POST_JSON")]
-    PostJson,
 }
 
 /// The `secrets` commands.
@@ -170,7 +157,7 @@ pub struct ForKey {
 
 /// `fake-server` options.
 #[derive(Debug, Args)]
-#[command(after_help = crate::fake_server::AFTER_HELP)]
+#[command(after_help = crate::fake_server::after_help())]
 pub struct FakeServerArgs {
     /// The address to listen on (only this one); port 0 picks a free port
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]

@@ -5,8 +5,36 @@ use crate::{
     output::{Failure, Output},
 };
 
-/// The end of `fake-server --help`.
-pub const AFTER_HELP: &str = "\
+/// The end of `fake-server --help`, with the operations from the crate's operation table.
+pub fn after_help() -> String {
+    let operations: Vec<&str> = vonage_account::Operation::ALL
+        .iter()
+        .map(|op| op.id())
+        .collect();
+    AFTER_HELP.replace("{operations}", &wrap(&operations.join(", "), 26, 96))
+}
+
+/// `text` broken at spaces into lines of at most `width` characters, lines after the first
+/// indented by `indent` spaces.
+fn wrap(text: &str, indent: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        if line > 0 && line + 1 + word.len() > width - indent {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
+
+const AFTER_HELP: &str = "\
 The first line on stdout is exactly `listening on http://ADDR:PORT`; the fake account follows.
 Both APIs are served at that one URL: point VONAGE_REST_URL and VONAGE_API_URL (or a client's
 base URLs) at it.
@@ -22,11 +50,11 @@ The shared options mean, for fake-server:
 
 Control path (plain HTTP, no credentials):
   POST   /_fake/faults    queue one fault or a list, e.g.
-                          {\"kind\":\"status\",\"status\":500,\"route\":\"top-up\",\"times\":1}
+                          {\"kind\":\"status\",\"status\":500,\"route\":\"topUpAccountBalance\",\"times\":1}
                           kinds: status{status,body,headers,content_type}, delay{millis},
                           truncated-body, not-json, drop-connection, huge-body{bytes},
-                          redirect{location}; routes: get-balance, top-up, settings,
-                          list-secrets, get-secret, create-secret, revoke-secret
+                          redirect{location}; routes (the operationIds):
+                          {operations}
   DELETE /_fake/faults    drop every queued fault
   GET    /_fake/requests  the request log (JSON)
   POST   /_fake/reset     back to the seed; clears faults and the log

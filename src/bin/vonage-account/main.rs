@@ -11,10 +11,10 @@ use std::{io::BufRead as _, process::ExitCode};
 
 use clap::{CommandFactory as _, FromArgMatches as _, parser::ValueSource};
 use secrecy::ExposeSecret as _;
-use vonage_account::{Client, Error, HttpForwardMethod, SecretString, SettingsUpdate};
+use vonage_account::{Client, Error, SecretString, SettingsUpdate};
 
 use crate::{
-    args::{Cli, Command, Global, HttpMethod, SecretsCommand, SettingsArgs},
+    args::{Cli, Command, Global, SecretsCommand, SettingsArgs},
     output::{Failure, Output},
 };
 
@@ -230,11 +230,7 @@ fn update(args: &SettingsArgs) -> SettingsUpdate {
         Some(url) => update = update.dr_callback_url(url),
     }
     if let Some(method) = args.http_method {
-        update = update.http_forward_method(match method {
-            HttpMethod::GetQueryParams => HttpForwardMethod::GetQueryParams,
-            HttpMethod::PostQueryParams => HttpForwardMethod::PostQueryParams,
-            HttpMethod::PostJson => HttpForwardMethod::PostJson,
-        });
+        update = update.http_forward_method(method);
     }
     update
 }

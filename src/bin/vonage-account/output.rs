@@ -12,7 +12,7 @@ macro_rules! println {
 
 use serde::Serialize;
 use serde_json::json;
-use vonage_account::{Balance, Error, Secret, Settings};
+use vonage_account::{Balance, Error, ErrorKind, Secret, Settings};
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -52,20 +52,23 @@ impl Failure {
         match self {
             Failure::Usage(_) => EXIT_USAGE,
             Failure::Io(_) => EXIT_NETWORK,
-            Failure::Call(error) => match error {
-                Error::Config(_) | Error::Validation(_) => EXIT_USAGE,
-                Error::Api(_) => EXIT_API,
+            Failure::Call(error) => match error.kind() {
+                ErrorKind::Config | ErrorKind::Validation | ErrorKind::RotationRefused => {
+                    EXIT_USAGE
+                }
+                _ if error.api().is_some() => EXIT_API,
                 _ => EXIT_NETWORK,
             },
         }
     }
 
-    /// The kind, in kebab case (`secret-limit-reached`, `timeout`, `usage`).
-    fn kind(&self) -> String {
+    /// The kind: the crate's stable [`ErrorKind::as_str`] (`secret-limit-reached`, `timeout`),
+    /// or `usage` / `io` for the tool's own failures.
+    fn kind(&self) -> &'static str {
         match self {
-            Failure::Usage(_) => "usage".into(),
-            Failure::Io(_) => "io".into(),
-            Failure::Call(error) => kebab(&format!("{:?}", error.kind())),
+            Failure::Usage(_) => "usage",
+            Failure::Io(_) => "io",
+            Failure::Call(error) => error.kind().as_str(),
         }
     }
 
@@ -78,22 +81,6 @@ impl Failure {
         };
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
-}
-
-/// `SecretLimitReached` → `secret-limit-reached`.
-fn kebab(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 impl Output {
@@ -240,15 +227,4 @@ impl Output {
 
 fn created(secret: &Secret) -> String {
     secret.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::kebab;
-
-    #[test]
-    fn kinds_are_kebab_case() {
-        assert_eq!(kebab("SecretLimitReached"), "secret-limit-reached");
-        assert_eq!(kebab("Timeout"), "timeout");
-    }
 }

@@ -1,11 +1,9 @@
 //! The build step itself: the shipped specs generate, an edited spec changes the client, and a
 //! broken spec is a readable error rather than a panic.
 
-#[allow(dead_code)]
-#[path = "../build.rs"]
-mod build_script;
+use crate::build_script;
 
-use build_script::{SPECS, generate_code};
+use build_script::{SPECS, Spec, generate_code, generate_spec, operation_table};
 
 fn spec(path: &str) -> String {
     std::fs::read_to_string(path).unwrap()
@@ -14,15 +12,18 @@ fn spec(path: &str) -> String {
 #[test]
 fn out_dir_holds_exactly_what_the_specs_generate() {
     // build.rs wrote these from the specs in this checkout: regenerate and compare.
-    for (spec_path, module) in SPECS {
+    let mut apis = Vec::new();
+    for s in SPECS {
         let built =
-            std::fs::read_to_string(std::path::Path::new(env!("OUT_DIR")).join(module)).unwrap();
-        assert_eq!(
-            generate_code(&spec(spec_path)).unwrap(),
-            built,
-            "{spec_path}"
-        );
+            std::fs::read_to_string(std::path::Path::new(env!("OUT_DIR")).join(s.module)).unwrap();
+        let (code, api) = generate_spec(s, &spec(s.path)).unwrap();
+        assert_eq!(code, built, "{}", s.path);
+        apis.push(api);
     }
+    let table =
+        std::fs::read_to_string(std::path::Path::new(env!("OUT_DIR")).join(build_script::TABLE))
+            .unwrap();
+    assert_eq!(operation_table(&apis), table);
 }
 
 #[test]
@@ -127,4 +128,56 @@ fn openapi_3_1_and_garbage_are_refused() {
     assert!(err.contains("3.0"), "{err}");
     let err = generate_code("not: [valid").unwrap_err();
     assert!(err.contains("not a valid OpenAPI"), "{err}");
+}
+
+/// A new operation for `openapi/account.yaml`, with or without its retry class.
+fn with_pricing(x_retry: &str) -> String {
+    spec("openapi/account.yaml").replacen(
+        "paths:\n",
+        &format!("paths:\n  /account/get-pricing/outbound/sms:\n    get:\n      operationId: retrievePricingCountry\n{x_retry}      summary: Pricing for a country.\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/AccountBalance'\n"),
+        1,
+    )
+}
+
+const ACCOUNT: Spec = Spec {
+    path: "openapi/account.yaml",
+    module: "account.rs",
+    api: "Account",
+};
+
+#[test]
+fn an_operation_without_a_retry_class_fails_the_build_naming_it() {
+    let err = match generate_spec(&ACCOUNT, &with_pricing("")) {
+        Err(err) => err,
+        Ok(_) => panic!("an operation without x-retry was accepted"),
+    };
+    assert!(err.contains("retrievePricingCountry"), "{err}");
+    assert!(
+        err.contains("GET /account/get-pricing/outbound/sms"),
+        "{err}"
+    );
+    assert!(err.contains("x-retry"), "{err}");
+    let err = match generate_spec(&ACCOUNT, &with_pricing("      x-retry: sometimes\n")) {
+        Err(err) => err,
+        Ok(_) => panic!("an unknown x-retry was accepted"),
+    };
+    assert!(err.contains("\"sometimes\""), "{err}");
+}
+
+#[test]
+fn a_new_operation_enters_the_operation_table() {
+    let Ok((_, rows)) = generate_spec(&ACCOUNT, &with_pricing("      x-retry: repeatable\n"))
+    else {
+        panic!("the edited spec generates");
+    };
+    let table = operation_table(&[rows]);
+    assert!(table.contains("    RetrievePricingCountry,"), "{table}");
+    assert!(
+        table.contains("Operation::RetrievePricingCountry => RetryClass::Repeatable,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("\"retrieve_pricing_country\" => Some(Operation::RetrievePricingCountry),"),
+        "{table}"
+    );
 }

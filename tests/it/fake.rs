@@ -1,11 +1,11 @@
 //! The fake server itself: each documented rule, checked with the crate's client and plain HTTP.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vonage_account::{
-    Client, ErrorKind, SettingsUpdate,
-    testing::{FakeVonage, Fault, Route, Seed, SubAccountSeed},
+    Client, ErrorKind, Operation, SettingsUpdate,
+    testing::{FakeVonage, Fault, Seed, SubAccountSeed},
 };
 
 fn client_as(fake: &FakeVonage, key: &str, secret: &str) -> Client {
@@ -242,7 +242,7 @@ async fn ids_are_uuids_and_times_rfc3339_utc() {
 async fn every_response_carries_a_request_id() {
     let fake = doc_fake().await;
     let http = reqwest::Client::new();
-    fake.inject(Fault::empty_502().on(Route::GetBalance));
+    fake.inject(Fault::empty_502().on(Operation::GetAccountBalance));
     let mut ids = std::collections::HashSet::new();
     for path in [
         "/account/get-balance",
@@ -267,7 +267,7 @@ async fn every_response_carries_a_request_id() {
 async fn faults_are_counted_and_routed_and_the_log_is_exact() {
     let fake = doc_fake().await;
     let client = no_retry(&fake);
-    fake.inject(Fault::html_500().on(Route::ListSecrets).times(2));
+    fake.inject(Fault::html_500().on(Operation::RetrieveApiSecrets).times(2));
     assert!(
         client.account().balance().await.is_ok(),
         "a routed fault leaves other routes alone"
@@ -281,14 +281,14 @@ async fn faults_are_counted_and_routed_and_the_log_is_exact() {
         ErrorKind::ServerError
     );
     assert!(client.secrets().list().await.is_ok(), "the fault ran out");
-    let routes: Vec<Route> = fake.requests().iter().map(|r| r.route).collect();
+    let routes: Vec<Operation> = fake.requests().iter().filter_map(|r| r.route).collect();
     assert_eq!(
         routes,
         [
-            Route::GetBalance,
-            Route::ListSecrets,
-            Route::ListSecrets,
-            Route::ListSecrets
+            Operation::GetAccountBalance,
+            Operation::RetrieveApiSecrets,
+            Operation::RetrieveApiSecrets,
+            Operation::RetrieveApiSecrets
         ]
     );
 
@@ -307,7 +307,7 @@ async fn the_control_path_works_over_http() {
     let queued: serde_json::Value = send_json(
 http
         .post(format!("{}/_fake/faults", fake.url()))
-        .json(&serde_json::json!({"kind": "status", "status": 503, "route": "get-balance", "times": 1})),
+        .json(&serde_json::json!({"kind": "status", "status": 503, "route": "getAccountBalance", "times": 1})),
 )
 .await;
     assert_eq!(queued["queued"], 1);
@@ -331,7 +331,7 @@ http
         "control requests are not logged"
     );
     assert_eq!(log[0]["path"], "/account/get-balance");
-    assert_eq!(log[0]["route"], "get-balance");
+    assert_eq!(log[0]["route"], "getAccountBalance");
     client.account().top_up("x").await.unwrap();
     http.post(format!("{}/_fake/reset", fake.url()))
         .send()

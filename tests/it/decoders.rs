@@ -1,6 +1,6 @@
 //! Arbitrary bytes to every response decoder: never a panic, always a value or a typed error.
 
-mod common;
+use crate::common;
 
 use common::*;
 use proptest::{prelude::*, test_runner::TestRunner};

@@ -1,12 +1,10 @@
 //! Request ids on successes, tracing spans per attempt, and the credential check.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vonage_account::{
-    Client, ErrorKind, RetryConfig,
-    testing::{Fault, Route},
-    with_response_meta,
+    Client, ErrorKind, Operation, RetryConfig, testing::Fault, with_response_meta,
 };
 
 #[tokio::test]
@@ -16,12 +14,12 @@ async fn successes_expose_their_request_id_status_and_attempts() {
     let (balance, answers) = with_response_meta(client.account().balance()).await;
     balance.unwrap();
     assert_eq!(answers.len(), 1);
-    assert_eq!(answers[0].operation, "get_account_balance");
+    assert_eq!(answers[0].operation, Operation::GetAccountBalance);
     assert_eq!(answers[0].status.as_u16(), 200);
     assert_eq!(answers[0].attempts, 1);
     assert_eq!(answers[0].request_id.as_ref().map(String::len), Some(36));
 
-    fake.inject(Fault::status(503).on(Route::ListSecrets));
+    fake.inject(Fault::status(503).on(Operation::RetrieveApiSecrets));
     let (outcome, answers) = with_response_meta(async {
         client.secrets().list().await?;
         client.secrets().get("nosuchid").await
@@ -35,8 +33,8 @@ async fn successes_expose_their_request_id_status_and_attempts() {
     assert_eq!(
         ops,
         [
-            ("retrieve_api_secrets", 200, 2),
-            ("retrieve_api_secret", 404, 1)
+            (Operation::RetrieveApiSecrets, 200, 2),
+            (Operation::RetrieveApiSecret, 404, 1)
         ]
     );
     assert_eq!(

@@ -1,6 +1,6 @@
 //! Bad input gets a typed error naming the field and the rule, and nothing goes on the wire.
 
-mod common;
+use crate::common;
 
 use common::*;
 use proptest::prelude::*;

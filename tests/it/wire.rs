@@ -1,11 +1,11 @@
 //! Every operation over real HTTP on 127.0.0.1: the exact request on the wire and the decoded result.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vonage_account::{
-    AccountAuth, HttpForwardMethod, SettingsUpdate,
-    testing::{Fault, FaultKind, Route},
+    AccountAuth, HttpForwardMethod, Operation, SettingsUpdate,
+    testing::{Fault, FaultKind},
 };
 
 /// Headers every request carries, and none it must not.
@@ -264,14 +264,14 @@ async fn undocumented_success_statuses_are_accepted() {
             body: r#"{"id":"01234567-aaaa-bbbb-cccc-defdefdefdef","created_at":"2018-12-03T10:07:23Z"}"#.into(),
             content_type: Some("application/json".into()),
         })
-        .on(Route::CreateSecret),
+        .on(Operation::CreateApiSecret),
     );
     let created = client.secrets().create("Abcdefgh1234").await.unwrap();
     assert_eq!(created.id, "01234567-aaaa-bbbb-cccc-defdefdefdef");
     assert_eq!(created.created_at.to_rfc3339(), "2018-12-03T10:07:23+00:00");
 
     // Revoke answered 200 with an empty body (as the .NET SDK's tests stub it).
-    fake.inject(Fault::status(200).on(Route::RevokeSecret));
+    fake.inject(Fault::status(200).on(Operation::RevokeApiSecret));
     client
         .secrets()
         .revoke("01234567-aaaa-bbbb-cccc-defdefdefdef")
@@ -299,7 +299,7 @@ async fn balance_accepts_the_documented_fixture_values() {
                 body: body.into(),
                 content_type: Some("application/json".into()),
             })
-            .on(Route::GetBalance),
+            .on(Operation::GetAccountBalance),
         );
         let balance = client.account().balance().await.unwrap();
         assert_eq!(balance.value.to_string(), text);

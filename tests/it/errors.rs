@@ -1,11 +1,11 @@
 //! Every error shape the API is documented to send, decoded into the right variant and kind.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vonage_account::{
-    ErrorBody, ErrorKind,
-    testing::{Fault, FaultKind, Route},
+    ErrorBody, ErrorKind, Operation,
+    testing::{Fault, FaultKind},
 };
 
 fn answer(status: u16, content_type: &str, body: &str) -> Fault {
@@ -22,10 +22,10 @@ const JSON: &str = "application/json";
 
 /// Each documented body, the route it comes from, the kind it must become, and text the
 /// message must contain.
-fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
+fn cases() -> Vec<(Operation, Fault, ErrorKind, &'static [&'static str])> {
     vec![
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(
                 401,
                 JSON,
@@ -35,7 +35,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["401", "authentication failed"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(
                 401,
                 PROBLEM,
@@ -49,7 +49,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             ],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(
                 401,
                 PROBLEM,
@@ -59,7 +59,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["do not have access"],
         ),
         (
-            Route::TopUp,
+            Operation::TopUpAccountBalance,
             answer(
                 401,
                 JSON,
@@ -69,7 +69,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["not auto-reload enabled"],
         ),
         (
-            Route::TopUp,
+            Operation::TopUpAccountBalance,
             answer(
                 400,
                 JSON,
@@ -79,7 +79,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["Bad Request", "trx: Is required."],
         ),
         (
-            Route::TopUp,
+            Operation::TopUpAccountBalance,
             answer(
                 401,
                 JSON,
@@ -89,7 +89,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["420", "topup failed"],
         ),
         (
-            Route::TopUp,
+            Operation::TopUpAccountBalance,
             answer(
                 200,
                 JSON,
@@ -99,7 +99,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["200", "420", "topup failed"],
         ),
         (
-            Route::ListSecrets,
+            Operation::RetrieveApiSecrets,
             answer(
                 401,
                 PROBLEM,
@@ -109,7 +109,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["Invalid credentials supplied"],
         ),
         (
-            Route::ListSecrets,
+            Operation::RetrieveApiSecrets,
             answer(
                 401,
                 PROBLEM,
@@ -119,7 +119,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["Invalid credentials format"],
         ),
         (
-            Route::ListSecrets,
+            Operation::RetrieveApiSecrets,
             answer(
                 404,
                 PROBLEM,
@@ -129,7 +129,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["404", "Invalid API Key", "ABC123"],
         ),
         (
-            Route::GetSecret,
+            Operation::RetrieveApiSecret,
             answer(
                 404,
                 PROBLEM,
@@ -139,7 +139,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["Invalid ID"],
         ),
         (
-            Route::CreateSecret,
+            Operation::CreateApiSecret,
             answer(
                 400,
                 PROBLEM,
@@ -152,7 +152,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             ],
         ),
         (
-            Route::CreateSecret,
+            Operation::CreateApiSecret,
             answer(
                 403,
                 PROBLEM,
@@ -162,7 +162,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["403", "Maxmimum"],
         ),
         (
-            Route::CreateSecret,
+            Operation::CreateApiSecret,
             answer(
                 403,
                 PROBLEM,
@@ -173,7 +173,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
         ),
         // Documented as 400 too: classified by the type fragment, not the status.
         (
-            Route::CreateSecret,
+            Operation::CreateApiSecret,
             answer(
                 400,
                 PROBLEM,
@@ -183,7 +183,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["400"],
         ),
         (
-            Route::RevokeSecret,
+            Operation::RevokeApiSecret,
             answer(
                 403,
                 JSON,
@@ -193,7 +193,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["Secret Deletion Forbidden"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(
                 429,
                 PROBLEM,
@@ -203,7 +203,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["429", "Rate Limit Hit"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(
                 500,
                 "text/html",
@@ -213,19 +213,19 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["500", "Internal Server Error"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             Fault::status(502),
             ErrorKind::ServerError,
             &["502", "empty body"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(418, "text/plain", "I'm a teapot"),
             ErrorKind::OtherApi,
             &["418", "teapot"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             answer(
                 403,
                 JSON,
@@ -235,7 +235,7 @@ fn cases() -> Vec<(Route, Fault, ErrorKind, &'static [&'static str])> {
             &["Nope"],
         ),
         (
-            Route::GetBalance,
+            Operation::GetAccountBalance,
             Fault::redirect("https://evil.example/steal"),
             ErrorKind::Redirect,
             &["302", "not followed"],
@@ -251,12 +251,12 @@ async fn every_documented_error_shape_is_typed() {
         fake.clear_requests();
         fake.inject(fault.clone().on(route));
         let err = match route {
-            Route::GetBalance => client.account().balance().await.map(drop),
-            Route::TopUp => client.account().top_up("trx1").await,
-            Route::ListSecrets => client.secrets().list().await.map(drop),
-            Route::GetSecret => client.secrets().get("abc").await.map(drop),
-            Route::CreateSecret => client.secrets().create("Abcdefgh1234").await.map(drop),
-            Route::RevokeSecret => client.secrets().revoke("abc").await,
+            Operation::GetAccountBalance => client.account().balance().await.map(drop),
+            Operation::TopUpAccountBalance => client.account().top_up("trx1").await,
+            Operation::RetrieveApiSecrets => client.secrets().list().await.map(drop),
+            Operation::RetrieveApiSecret => client.secrets().get("abc").await.map(drop),
+            Operation::CreateApiSecret => client.secrets().create("Abcdefgh1234").await.map(drop),
+            Operation::RevokeApiSecret => client.secrets().revoke("abc").await,
             _ => unreachable!(),
         }
         .expect_err("the fault must surface as an error");

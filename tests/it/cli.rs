@@ -7,7 +7,10 @@ use std::{process::Stdio, time::Duration};
 
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
-use vonage_account::testing::{FakeVonage, Fault, Route};
+use vonage_account::{
+    Operation,
+    testing::{FakeVonage, Fault},
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vonage-account");
 const KEY: &str = "abcd1234";
@@ -255,7 +258,10 @@ async fn settings_show_update_and_unset() {
             "max-calls-per-second": 30,
         })
     );
-    let last = fake.requests_to(Route::Settings).pop().unwrap();
+    let last = fake
+        .requests_to(Operation::ChangeAccountSettings)
+        .pop()
+        .unwrap();
     assert_eq!(last.body, "moCallBackUrl=");
 
     // A bad URL or method never leaves the machine.
@@ -555,12 +561,12 @@ async fn usage_errors_exit_2_and_help_documents_exit_codes() {
 #[tokio::test]
 async fn timeouts_broken_connections_and_bad_bodies_exit_4() {
     let fake = FakeVonage::start().await;
-    fake.inject(Fault::delay(Duration::from_secs(2)).on(Route::GetBalance));
+    fake.inject(Fault::delay(Duration::from_secs(2)).on(Operation::GetAccountBalance));
     let run = cli(&fake, &["--timeout", "200ms", "balance"]).run().await;
     run.assert_code(4).assert_no_secret();
     assert!(run.stderr.contains("timed out"), "{run:?}");
 
-    fake.inject(Fault::not_json().on(Route::GetBalance));
+    fake.inject(Fault::not_json().on(Operation::GetAccountBalance));
     let run = cli(&fake, &["--json", "balance"]).run().await;
     run.assert_code(4);
     let error = run.error_json();
@@ -569,11 +575,11 @@ async fn timeouts_broken_connections_and_bad_bodies_exit_4() {
     assert!(error["request_id"].is_string());
 
     // A top-up is never sent twice, so a dropped connection is reported at once.
-    fake.inject(Fault::drop_connection().on(Route::TopUp));
+    fake.inject(Fault::drop_connection().on(Operation::TopUpAccountBalance));
     let run = cli(&fake, &["top-up", "trx9"]).run().await;
     run.assert_code(4);
     assert!(run.stderr.starts_with("error: network error"), "{run:?}");
-    assert_eq!(fake.requests_to(Route::TopUp).len(), 1);
+    assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1);
 
     // Nothing listening at all.
     let closed = {
@@ -588,7 +594,7 @@ async fn timeouts_broken_connections_and_bad_bodies_exit_4() {
     assert_eq!(run.error_json()["error"], "transport");
 
     // A 500 from the API is the API's error, not the network's.
-    fake.inject(Fault::html_500().on(Route::Settings));
+    fake.inject(Fault::html_500().on(Operation::ChangeAccountSettings));
     let run = cli(&fake, &["settings"]).run().await;
     run.assert_code(3);
     assert!(run.stderr.contains("500"), "{run:?}");
@@ -603,7 +609,7 @@ async fn verbose_logs_each_request_to_stderr_but_never_a_secret() {
     run.assert_code(0).assert_no_secret();
     assert_eq!(run.stdout, "Balance: 10.28000000 EUR (auto-reload on)\n");
     assert!(run.stderr.contains("vonage_account.request"), "{run:?}");
-    assert!(run.stderr.contains("get_account_balance"), "{run:?}");
+    assert!(run.stderr.contains("getAccountBalance"), "{run:?}");
     assert!(run.stderr.contains("status=200"), "{run:?}");
     assert!(run.stderr.contains("request_id="), "{run:?}");
     assert!(run.stderr.contains("API key abcd1234"), "{run:?}");
@@ -632,7 +638,7 @@ async fn verbose_logs_each_request_to_stderr_but_never_a_secret() {
         .await;
     run.assert_code(0).assert_no_secret();
     // Retries are logged as well (a 503 is retried for a read).
-    fake.inject(Fault::status(503).on(Route::GetBalance));
+    fake.inject(Fault::status(503).on(Operation::GetAccountBalance));
     let run = cli(&fake, &["-v", "balance"]).run().await;
     run.assert_code(0).assert_no_secret();
     assert!(run.stderr.contains("status=503"), "{run:?}");
@@ -811,7 +817,9 @@ async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
     // The control path: a fault, seen by the next call, then gone.
     let queued: Value = http
         .post(format!("{}/_fake/faults", server.url))
-        .body(r#"{"kind":"status","status":500,"body":"boom","route":"get-balance","times":1}"#)
+        .body(
+            r#"{"kind":"status","status":500,"body":"boom","route":"getAccountBalance","times":1}"#,
+        )
         .send()
         .await
         .unwrap()
@@ -828,7 +836,7 @@ async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
     // A list of faults, then cleared before any hits.
     let queued: Value = http
         .post(format!("{}/_fake/faults", server.url))
-        .body(r#"[{"kind":"not-json"},{"kind":"delay","millis":10,"route":"top-up"}]"#)
+        .body(r#"[{"kind":"not-json"},{"kind":"delay","millis":10,"route":"topUpAccountBalance"}]"#)
         .send()
         .await
         .unwrap()
@@ -866,16 +874,9 @@ async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
         .iter()
         .map(|r| r["route"].as_str().unwrap())
         .collect();
-    for route in [
-        "get-balance",
-        "top-up",
-        "settings",
-        "list-secrets",
-        "get-secret",
-        "create-secret",
-        "revoke-secret",
-    ] {
-        assert!(routes.contains(&route), "{route} in {routes:?}");
+    // Every operation of the specs was exercised above, and is logged by its operationId.
+    for op in Operation::ALL {
+        assert!(routes.contains(&op.id()), "{op} in {routes:?}");
     }
     let reset = http
         .post(format!("{}/_fake/reset", server.url))

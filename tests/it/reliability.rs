@@ -1,13 +1,13 @@
 //! Retries only where repeating is safe; a top-up or a secret creation is never sent twice.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
 use common::*;
 use vonage_account::{
-    Client, Error, ErrorKind, RetryConfig, SettingsUpdate,
-    testing::{Fault, FaultKind, Route},
+    Client, Error, ErrorKind, Operation, RetryConfig, SettingsUpdate,
+    testing::{Fault, FaultKind},
 };
 
 fn status_with(status: u16, headers: Vec<(String, String)>) -> Fault {
@@ -38,19 +38,19 @@ async fn reads_retry_on_502_503_504_and_connection_drops() {
             .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         assert_eq!(balance.value.to_string(), "10.28000000");
         assert_eq!(
-            fake.requests_to(Route::GetBalance).len(),
+            fake.requests_to(Operation::GetAccountBalance).len(),
             3,
             "{fault:?}: two failures, then success"
         );
     }
     // The same for the other reads.
     fake.clear_requests();
-    fake.inject(Fault::status(503).on(Route::ListSecrets));
-    fake.inject(Fault::status(503).on(Route::Settings));
+    fake.inject(Fault::status(503).on(Operation::RetrieveApiSecrets));
+    fake.inject(Fault::status(503).on(Operation::ChangeAccountSettings));
     client.secrets().list().await.unwrap();
     client.account().settings().await.unwrap();
     let id = fake.secret_ids(DOC_KEY).remove(0);
-    fake.inject(Fault::status(504).on(Route::GetSecret));
+    fake.inject(Fault::status(504).on(Operation::RetrieveApiSecret));
     client.secrets().get(&id).await.unwrap();
     assert_eq!(fake.requests().len(), 6);
 }
@@ -142,7 +142,7 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
 async fn settings_updates_retry_since_they_set_values() {
     let fake = doc_fake().await;
     let client = fast_retry(&fake, 2);
-    fake.inject(Fault::status(502).on(Route::Settings));
+    fake.inject(Fault::status(502).on(Operation::ChangeAccountSettings));
     let settings = client
         .account()
         .update_settings(&SettingsUpdate::new().mo_callback_url("https://example.com/mo"))
@@ -152,7 +152,7 @@ async fn settings_updates_retry_since_they_set_values() {
         settings.mo_callback_url.as_deref(),
         Some("https://example.com/mo")
     );
-    let sent = fake.requests_to(Route::Settings);
+    let sent = fake.requests_to(Operation::ChangeAccountSettings);
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0].body, sent[1].body, "the retry sends the same body");
 }
@@ -176,14 +176,14 @@ async fn a_top_up_is_sent_exactly_once_whatever_goes_wrong() {
     let client = fast_retry(&fake, 3);
     for fault in may_have_arrived() {
         fake.clear_requests();
-        fake.inject(fault.clone().on(Route::TopUp).times(5));
+        fake.inject(fault.clone().on(Operation::TopUpAccountBalance).times(5));
         client
             .account()
             .top_up("once")
             .await
             .expect_err("the fault surfaces");
         assert_eq!(
-            fake.requests_to(Route::TopUp).len(),
+            fake.requests_to(Operation::TopUpAccountBalance).len(),
             1,
             "{fault:?} caused a re-send"
         );
@@ -197,18 +197,19 @@ async fn a_timed_out_top_up_is_not_sent_again_even_though_it_was_applied() {
     let client = fake
         .client_builder()
         .timeout(Duration::from_millis(200))
-        .retry(RetryConfig {
-            max_retries: 3,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_secs(1),
-        })
+        .retry(
+            RetryConfig::default()
+                .max_retries(3)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_secs(1)),
+        )
         .build()
         .unwrap();
-    fake.inject(Fault::delay(Duration::from_millis(600)).on(Route::TopUp));
+    fake.inject(Fault::delay(Duration::from_millis(600)).on(Operation::TopUpAccountBalance));
     let err = client.account().top_up("slow").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(fake.requests_to(Route::TopUp).len(), 1);
+    assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1);
     assert_eq!(
         fake.top_ups(DOC_KEY),
         vec!["slow"],
@@ -222,27 +223,27 @@ async fn creates_and_revokes_are_not_re_sent() {
     let client = fast_retry(&fake, 3);
     for fault in may_have_arrived() {
         fake.clear_requests();
-        fake.inject(fault.clone().on(Route::CreateSecret).times(5));
+        fake.inject(fault.clone().on(Operation::CreateApiSecret).times(5));
         client
             .secrets()
             .create("Created12345")
             .await
             .expect_err("the fault surfaces");
         assert_eq!(
-            fake.requests_to(Route::CreateSecret).len(),
+            fake.requests_to(Operation::CreateApiSecret).len(),
             1,
             "create: {fault:?}"
         );
         fake.clear_faults();
 
-        fake.inject(fault.clone().on(Route::RevokeSecret).times(5));
+        fake.inject(fault.clone().on(Operation::RevokeApiSecret).times(5));
         client
             .secrets()
             .revoke("01234567-aaaa-bbbb-cccc-defdefdefdef")
             .await
             .expect_err("the fault surfaces");
         assert_eq!(
-            fake.requests_to(Route::RevokeSecret).len(),
+            fake.requests_to(Operation::RevokeApiSecret).len(),
             1,
             "revoke: {fault:?}"
         );
@@ -260,11 +261,12 @@ async fn a_failure_to_connect_is_retried_even_for_a_top_up() {
         .base_url(url)
         .api_key(DOC_KEY)
         .api_secret(DOC_SECRET)
-        .retry(RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(10),
-        })
+        .retry(
+            RetryConfig::default()
+                .max_retries(2)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(10)),
+        )
         .build()
         .unwrap();
     let err = client.account().top_up("t").await.unwrap_err();

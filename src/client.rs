@@ -1,108 +1,30 @@
 //! The client, its builder and its settings (hosts, timeouts, retries, limits).
+//!
+//! The handlers (`client.account()`, `client.secrets()`, ...) are defined next to their
+//! operations, in the module of each API.
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::{
     Error,
-    account::Account,
     credentials::{AccountAuth, Credentials},
     generated,
-    secrets::Secrets,
+    retry::RetryConfig,
     transport::Transport,
 };
 
-/// The Account API host.
-pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
-/// The Secret Management API host.
-pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
+/// The Account API host (the first server in `openapi/account.yaml`).
+pub const DEFAULT_REST_URL: &str = crate::Api::Account.default_base_url();
+/// The Secret Management API host (the first server in `openapi/secrets.yaml`).
+pub const DEFAULT_API_URL: &str = crate::Api::Secrets.default_base_url();
 /// How long a request may take in all (connect, send, answer, body), per attempt.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long making a connection may take.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The largest response body read; no real answer of this API comes near it.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-
-/// When and how often a failed call is sent again.
-///
-/// Only calls that are safe to repeat are retried on an answer or a broken connection: reads
-/// (balance, settings read, list and get secrets) and settings updates, on 429, 502, 503, 504 and
-/// transport errors other than timeouts. A top-up, a secret creation and a revocation are sent
-/// again only when no connection could be made at all, so the server never saw them.
-///
-/// The wait before retry `n` is a random duration between half and all of
-/// `min(base_delay * 2^(n-1), max_delay)`. A 429 answer's `Retry-After` (seconds or an HTTP date)
-/// replaces that wait; if it asks for longer than `max_delay`, the 429 is returned instead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryConfig {
-    /// How many times a call may be sent again after the first attempt (0 disables retries).
-    pub max_retries: u32,
-    /// The wait before the first retry.
-    pub base_delay: Duration,
-    /// The longest wait before any retry.
-    pub max_delay: Duration,
-}
-
-impl Default for RetryConfig {
-    /// Two retries, starting at 200 ms, waiting at most 5 s.
-    fn default() -> Self {
-        RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RetryConfig {
-    /// No retries at all.
-    pub const NONE: RetryConfig = RetryConfig {
-        max_retries: 0,
-        base_delay: Duration::ZERO,
-        max_delay: Duration::ZERO,
-    };
-
-    /// The jittered exponential wait before retry number `attempt` (1-based).
-    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
-            .min(self.max_delay);
-        let half = exp / 2;
-        half + half.mul_f64(fastrand::f64())
-    }
-
-    /// The wait before retrying a retryable answer, or `None` when the answer asks for longer
-    /// than `max_delay`.
-    pub(crate) fn delay_for(&self, attempt: u32, headers: &HeaderMap) -> Option<Duration> {
-        match retry_after(headers) {
-            Some(wait) if wait > self.max_delay => None,
-            Some(wait) => Some(wait),
-            None => Some(self.backoff(attempt)),
-        }
-    }
-}
-
-/// Reads `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let now = chrono::Utc::now();
-    Some(
-        (when.with_timezone(&chrono::Utc) - now)
-            .to_std()
-            .unwrap_or(Duration::ZERO),
-    )
-}
 
 /// A Vonage account client. Cheap to clone (one `Arc`), `Send + Sync`, and all clones share one
 /// connection pool for both hosts.
@@ -155,22 +77,6 @@ impl Client {
     /// ```
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env().build()
-    }
-
-    /// The balance, top-up and settings calls.
-    pub fn account(&self) -> Account<'_> {
-        Account::new(self)
-    }
-
-    /// The secrets of this client's own API key.
-    pub fn secrets(&self) -> Secrets<'_> {
-        Secrets::new(self, self.api_key().to_owned())
-    }
-
-    /// The secrets of a sub-account's API key, managed with this (primary) client's credentials.
-    /// The key is checked when a call is made.
-    pub fn secrets_for(&self, api_key: impl Into<String>) -> Secrets<'_> {
-        Secrets::new(self, api_key.into())
     }
 
     /// The API key this client authenticates with.

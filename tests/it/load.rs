@@ -1,15 +1,12 @@
 //! 1,000 concurrent calls through one Client, with a share of injected faults: every call ends
 //! in its result or a typed error, and no non-idempotent request is sent twice.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::*;
-use vonage_account::{
-    ErrorKind, RetryConfig,
-    testing::{Fault, Route},
-};
+use vonage_account::{ErrorKind, Operation, RetryConfig, testing::Fault};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_calls_with_faults() {
@@ -17,17 +14,30 @@ async fn a_thousand_concurrent_calls_with_faults() {
     let client = fake
         .client_builder()
         .timeout(Duration::from_secs(20))
-        .retry(RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(50),
-        })
+        .retry(
+            RetryConfig::default()
+                .max_retries(2)
+                .base_delay(Duration::from_millis(5))
+                .max_delay(Duration::from_millis(50)),
+        )
         .build()
         .unwrap();
     fake.inject(Fault::status(503).times(60));
-    fake.inject(Fault::drop_connection().on(Route::TopUp).times(25));
-    fake.inject(Fault::html_500().on(Route::TopUp).times(25));
-    fake.inject(Fault::drop_connection().on(Route::GetBalance).times(25));
+    fake.inject(
+        Fault::drop_connection()
+            .on(Operation::TopUpAccountBalance)
+            .times(25),
+    );
+    fake.inject(
+        Fault::html_500()
+            .on(Operation::TopUpAccountBalance)
+            .times(25),
+    );
+    fake.inject(
+        Fault::drop_connection()
+            .on(Operation::GetAccountBalance)
+            .times(25),
+    );
 
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..1000u32 {
@@ -65,7 +75,7 @@ async fn a_thousand_concurrent_calls_with_faults() {
     }
     assert_eq!(calls, 1000);
     // Every top-up reached the server exactly once, faults or not.
-    assert_eq!(fake.requests_to(Route::TopUp).len(), 250);
+    assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 250);
     // Those that succeeded are exactly those the server applied.
     assert_eq!(fake.top_ups(DOC_KEY).len(), ok_top_ups);
     let mut applied = fake.top_ups(DOC_KEY);

@@ -1,12 +1,12 @@
 //! Secret rotation: the happy paths, and a failure injected at each step, never leaving the key
 //! without a working secret.
 
-mod common;
+use crate::common;
 
 use common::*;
 use vonage_account::{
-    Client, ErrorKind, RotationStep,
-    testing::{FakeVonage, Fault, Route, Seed},
+    Client, ErrorKind, Operation, RotationStep,
+    testing::{FakeVonage, Fault, Seed},
 };
 
 const NEW: &str = "Rotated-Secret-9";
@@ -21,9 +21,8 @@ async fn works(fake: &FakeVonage, key: &str, secret: &str) -> bool {
     client.verify_credentials().await.is_ok()
 }
 
-fn rotation_error(err: &vonage_account::Error) -> &vonage_account::RotationError {
-    err.rotation()
-        .unwrap_or_else(|| panic!("not a rotation error: {err:?}"))
+fn rotation_error(err: &vonage_account::RotationError) -> &vonage_account::RotationError {
+    err
 }
 
 #[tokio::test]
@@ -40,14 +39,14 @@ async fn rotating_the_clients_own_secret() {
     );
     // The steps on the wire: list, create, list as the new secret, revoke as the new secret.
     let requests = fake.requests();
-    let routes: Vec<Route> = requests.iter().map(|r| r.route).collect();
+    let routes: Vec<Operation> = requests.iter().filter_map(|r| r.route).collect();
     assert_eq!(
         routes,
         [
-            Route::ListSecrets,
-            Route::CreateSecret,
-            Route::ListSecrets,
-            Route::RevokeSecret
+            Operation::RetrieveApiSecrets,
+            Operation::CreateApiSecret,
+            Operation::RetrieveApiSecrets,
+            Operation::RevokeApiSecret
         ]
     );
     assert_eq!(requests[1].header("authorization"), Some(DOC_AUTH));
@@ -152,22 +151,22 @@ async fn a_weak_new_secret_stops_before_anything_is_sent() {
 async fn a_failure_at_each_step_stops_there_and_leaves_a_working_secret() {
     let cases = [
         (
-            Fault::html_500().on(Route::ListSecrets),
+            Fault::html_500().on(Operation::RetrieveApiSecrets),
             RotationStep::FindCurrent,
             false,
         ),
         (
-            Fault::html_500().on(Route::CreateSecret),
+            Fault::html_500().on(Operation::CreateApiSecret),
             RotationStep::Create,
             false,
         ),
         (
-            Fault::html_500().on(Route::ListSecrets).after(1),
+            Fault::html_500().on(Operation::RetrieveApiSecrets).after(1),
             RotationStep::Verify,
             true,
         ),
         (
-            Fault::html_500().on(Route::RevokeSecret),
+            Fault::html_500().on(Operation::RevokeApiSecret),
             RotationStep::RevokeOld,
             true,
         ),
@@ -200,7 +199,7 @@ async fn a_failure_at_each_step_stops_there_and_leaves_a_working_secret() {
 #[tokio::test]
 async fn a_failure_while_making_room_creates_nothing() {
     let (fake, client) = two_secret_fake().await;
-    fake.inject(Fault::status(503).on(Route::RevokeSecret));
+    fake.inject(Fault::status(503).on(Operation::RevokeApiSecret));
     let err = client
         .secrets()
         .rotate(NEW)
@@ -209,7 +208,7 @@ async fn a_failure_while_making_room_creates_nothing() {
         .unwrap_err();
     assert_eq!(rotation_error(&err).step, RotationStep::MakeRoom);
     assert_eq!(fake.secret_ids(DOC_KEY).len(), 2);
-    assert!(fake.requests_to(Route::CreateSecret).is_empty());
+    assert!(fake.requests_to(Operation::CreateApiSecret).is_empty());
 }
 
 #[tokio::test]
@@ -225,7 +224,7 @@ async fn rotating_a_sub_accounts_secret_with_the_primary_credentials() {
         "the primary is untouched"
     );
     // The old sub secret was revoked by the primary (DOC_AUTH), the proof read made as the sub.
-    let revoke = fake.requests_to(Route::RevokeSecret).remove(0);
+    let revoke = fake.requests_to(Operation::RevokeApiSecret).remove(0);
     assert_eq!(revoke.header("authorization"), Some(DOC_AUTH));
     assert_eq!(
         revoke.path,

@@ -1,0 +1,102 @@
+//! Which handler answers a request: the operation table's [`Operation`] for its method and path,
+//! matched exhaustively, so an operation added to a spec does not compile here until it has a
+//! handler.
+
+use axum::http::HeaderMap;
+
+use super::{
+    account,
+    answers::{Answer, credentials, key_not_found, not_found, unauthorized},
+    secrets,
+    state::Accounts,
+};
+use crate::{Api, Operation};
+
+/// A request as the handlers see it.
+pub(crate) struct Incoming<'a> {
+    pub(crate) operation: Option<Operation>,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+}
+
+/// Authenticates the request and hands it to its operation's handler.
+pub(crate) fn dispatch(accounts: &mut Accounts, request: &Incoming<'_>) -> Answer {
+    let Some(operation) = request.operation else {
+        return not_found();
+    };
+    // The Account API also takes the legacy query-parameter credentials; the others only Basic.
+    let allow_query = match operation.api() {
+        Api::Account => true,
+        Api::Secrets => false,
+    };
+    let Some((caller, secret)) = credentials(request.headers, request.query, allow_query) else {
+        return unauthorized();
+    };
+    if !accounts.authenticate(&caller, &secret) {
+        return unauthorized();
+    }
+    let body = request.body;
+    match operation {
+        Operation::GetAccountBalance => own(accounts, &caller, account::balance),
+        Operation::TopUpAccountBalance => own(accounts, &caller, |a| account::top_up(a, body)),
+        Operation::ChangeAccountSettings => {
+            own(accounts, &caller, |a| account::change_settings(a, body))
+        }
+        Operation::RetrieveApiSecrets => {
+            managed(accounts, &caller, operation, request.path, |key, a| {
+                secrets::list(key, a)
+            })
+        }
+        Operation::CreateApiSecret => {
+            managed(accounts, &caller, operation, request.path, |key, a| {
+                secrets::create(key, a, body)
+            })
+        }
+        Operation::RetrieveApiSecret => {
+            let id = operation.path_param(request.path, "secret_id");
+            managed(accounts, &caller, operation, request.path, |key, a| {
+                secrets::get(key, a, id.unwrap_or_default())
+            })
+        }
+        Operation::RevokeApiSecret => {
+            let id = operation.path_param(request.path, "secret_id");
+            managed(accounts, &caller, operation, request.path, |_, a| {
+                secrets::revoke(a, id.unwrap_or_default())
+            })
+        }
+    }
+}
+
+/// Runs `handler` on the caller's own account.
+fn own(
+    accounts: &mut Accounts,
+    caller: &str,
+    handler: impl FnOnce(&mut super::state::AccountState) -> Answer,
+) -> Answer {
+    match accounts.by_key.get_mut(caller) {
+        Some(account) => handler(account),
+        None => unauthorized(),
+    }
+}
+
+/// Runs `handler` on the account named by the path's `api_key`, when the caller may manage it
+/// (its own, or a sub-account it owns).
+fn managed(
+    accounts: &mut Accounts,
+    caller: &str,
+    operation: Operation,
+    path: &str,
+    handler: impl FnOnce(&str, &mut super::state::AccountState) -> Answer,
+) -> Answer {
+    let target = operation.path_param(path, "api_key").unwrap_or_default();
+    if !accounts.may_manage(caller, target) {
+        // The same answer for a key that does not exist and one that is not the caller's.
+        return key_not_found(target);
+    }
+    match accounts.by_key.get_mut(target) {
+        Some(account) => handler(target, account),
+        None => key_not_found(target),
+    }
+}

@@ -1,0 +1,84 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use vonage_account::{
+    Client, RetryConfig,
+    testing::{FakeVonage, RecordedRequest, Seed},
+};
+
+/// The documented Basic example: key `aaa012`, secret `abc123456789`.
+pub const DOC_KEY: &str = "aaa012";
+pub const DOC_SECRET: &str = "abc123456789";
+pub const DOC_AUTH: &str = "Basic YWFhMDEyOmFiYzEyMzQ1Njc4OQ==";
+
+/// A fake whose primary key is the documented Basic example.
+pub async fn doc_fake() -> FakeVonage {
+    FakeVonage::start_with(Seed {
+        api_key: DOC_KEY.into(),
+        secrets: vec![DOC_SECRET.into()],
+        ..Seed::default()
+    })
+    .await
+    .expect("fake starts")
+}
+
+/// A client of `fake` with no retries.
+pub fn no_retry(fake: &FakeVonage) -> Client {
+    fake.client_builder()
+        .retry(RetryConfig::NONE)
+        .build()
+        .unwrap()
+}
+
+/// A client of `fake` with fast retries.
+pub fn fast_retry(fake: &FakeVonage, max_retries: u32) -> Client {
+    fake.client_builder()
+        .retry(
+            RetryConfig::default()
+                .max_retries(max_retries)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_secs(2)),
+        )
+        .build()
+        .unwrap()
+}
+
+/// The only request the fake saw.
+pub fn only_request(fake: &FakeVonage) -> RecordedRequest {
+    let requests = fake.requests();
+    assert_eq!(
+        requests.len(),
+        1,
+        "expected exactly one request, saw {requests:#?}"
+    );
+    requests.into_iter().next().unwrap()
+}
+
+/// A `tracing_subscriber` writer that keeps what is written, for asserting on log lines.
+#[derive(Clone, Default)]
+pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Sends a plain-HTTP request and decodes its JSON answer.
+pub async fn send_json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    let response = request.send().await.expect("the fake answers");
+    response.json().await.expect("a JSON answer")
+}
