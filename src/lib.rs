@@ -165,7 +165,7 @@ mod transport;
 mod validate;
 
 pub use account::{Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, UrlChange};
-pub use amount::{Amount, ParseAmountError};
+pub use amount::{Amount, AmountErrorKind, ParseAmountError};
 pub use config::{
     Client, ClientBuilder, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REST_URL, DEFAULT_TIMEOUT, RetryConfig,
@@ -182,6 +182,11 @@ pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, valida
 
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;
+
+/// [`rust_decimal`]'s exact decimal, re-exported because it is part of this crate's API
+/// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
+/// `rust_decimal` yourself, and get the same version.
+pub use rust_decimal::Decimal;
 
 #[cfg(feature = "test-server")]
 pub mod testing;
