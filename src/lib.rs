@@ -158,6 +158,7 @@ mod amount;
 mod config;
 mod credentials;
 mod error;
+mod generate;
 mod generated;
 mod rotation;
 mod secrets;
@@ -172,6 +173,7 @@ pub use config::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+pub use generate::{GenerateSecretError, generate_secret, generate_secret_with_len};
 pub use rotation::{Rotate, Rotation, RotationError, RotationStep};
 pub use secrets::{Secret, Secrets};
 
@@ -182,6 +184,16 @@ pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, valida
 
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;
+
+/// Re-exported so reading a [`SecretString`] (a [`generate_secret`] result, say) needs no
+/// dependency on `secrecy`: `use vonage_account::ExposeSecret;` then `secret.expose_secret()`.
+///
+/// ```
+/// use vonage_account::{ExposeSecret, SecretString};
+/// let secret = SecretString::from("Abcdef123456");
+/// assert_eq!(secret.expose_secret(), "Abcdef123456");
+/// ```
+pub use secrecy::ExposeSecret;
 
 /// [`rust_decimal`]'s exact decimal, re-exported because it is part of this crate's API
 /// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
