@@ -12,7 +12,16 @@ macro_rules! println {
 
 use serde::Serialize;
 use serde_json::json;
-use vonage_account::{Balance, Error, Secret, Settings};
+use vonage_account::{Balance, Error, ExposeSecret as _, Secret, Settings};
+
+/// Where `secrets create --generate` shows the new secret.
+#[derive(Debug, Clone, Copy)]
+pub enum Generated<'a> {
+    /// On stdout (or in the JSON output).
+    Shown(&'a vonage_account::SecretString),
+    /// In this new file, not on stdout.
+    SavedTo(&'a std::path::Path),
+}
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -225,6 +234,42 @@ impl Output {
             secret.id,
             created(secret)
         );
+        Ok(())
+    }
+
+    /// `secrets create --generate`: the created secret and, once, the generated value (or the
+    /// file it was written to). With `--json` the value is the `secret` field (`secret_file` for
+    /// a file).
+    pub fn created_generated(
+        &self,
+        api_key: &str,
+        secret: &Secret,
+        value: Generated<'_>,
+    ) -> Result<(), Failure> {
+        if self.json {
+            // The same object as plain `secrets create`, plus one field.
+            let mut object = match serde_json::to_value(secret) {
+                Ok(serde_json::Value::Object(object)) => object,
+                _ => return Err(Failure::Usage("cannot write JSON for the secret".into())),
+            };
+            match value {
+                Generated::Shown(value) => {
+                    object.insert("secret".into(), json!(value.expose_secret()))
+                }
+                Generated::SavedTo(path) => {
+                    object.insert("secret_file".into(), json!(path.display().to_string()))
+                }
+            };
+            return self.json(&object);
+        }
+        self.created(api_key, secret)?;
+        match value {
+            Generated::Shown(value) => println!(
+                "New secret (shown only this once): {}",
+                value.expose_secret()
+            ),
+            Generated::SavedTo(path) => println!("New secret written to {}", path.display()),
+        }
         Ok(())
     }
 
