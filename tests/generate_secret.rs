@@ -73,7 +73,10 @@ fn many_draws_use_the_whole_alphabet_evenly_and_never_repeat() {
     let expected = (DRAWS * SECRET_MAX_LEN) as f64 / 64.0;
     for (c, n) in &counts {
         let ratio = *n as f64 / expected;
-        assert!((0.8..1.2).contains(&ratio), "{c:?} drawn {n} times, expected about {expected}");
+        assert!(
+            (0.8..1.2).contains(&ratio),
+            "{c:?} drawn {n} times, expected about {expected}"
+        );
     }
 }
 
