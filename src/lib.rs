@@ -108,7 +108,8 @@
 //! # Rotating a secret
 //!
 //! [`Secrets::rotate`] replaces a secret without downtime and never leaves the key without a
-//! working secret; see [`Rotate`] for the steps.
+//! working secret; see [`Rotate`] for the steps. [`generate_secret`] makes a new secret that meets
+//! every documented rule, from the operating system's random source.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
