@@ -13,11 +13,7 @@ use std::{
 
 use serde_json::Value;
 use tokio::io::AsyncWriteExt as _;
-use vonage_account::{
-    SECRET_MAX_LEN,
-    testing::{FakeVonage, Fault, Route},
-    validate_secret,
-};
+use vonage_account::{SECRET_MAX_LEN, testing::FakeVonage, validate_secret};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vonage-account");
 const KEY: &str = "abcd1234";
@@ -327,33 +323,41 @@ async fn a_refused_secret_leaves_no_file_and_a_maybe_created_one_keeps_it() {
     assert!(!refused.path().exists(), "the file was removed");
     assert_eq!(fake.secret_ids(KEY).len(), 2);
 
-    // A timeout after the fake created it: the file is the only copy, so it stays.
-    let fake = FakeVonage::start().await;
-    fake.inject(Fault::delay(Duration::from_secs(2)).on(Route::CreateSecret));
+    // A timeout: the secret may have been created, so the file (the only copy) stays. The
+    // Secret Management API here accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream);
+        }
+    });
     let kept = TempPath::new("kept.secret");
-    let run_kept = run_cli(
-        cli(
-            &fake,
-            &[
-                "--timeout",
-                "300ms",
-                "secrets",
-                "create",
-                "--generate",
-                "--output-file",
-                kept.arg(),
-            ],
-        ),
-        None,
-    )
-    .await;
+    let mut command = cli(
+        &fake,
+        &[
+            "--timeout",
+            "300ms",
+            "secrets",
+            "create",
+            "--generate",
+            "--output-file",
+            kept.arg(),
+        ],
+    );
+    command.env("VONAGE_API_URL", &silent_url);
+    let run_kept = run_cli(command, None).await;
+    holder.abort();
     run_kept.assert_code(4);
     assert!(
         run_kept.stderr.contains("may have been created"),
         "{run_kept:?}"
     );
     let secret = std::fs::read_to_string(kept.path()).unwrap();
-    assert!(fake.secret_id_of(KEY, secret.trim_end()).is_some());
+    assert_generated(secret.trim_end());
+    assert!(!run_kept.stdout.contains(secret.trim_end()));
+    assert!(!run_kept.stderr.contains(secret.trim_end()));
 }
 
 #[tokio::test]

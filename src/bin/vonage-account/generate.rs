@@ -3,17 +3,27 @@
 
 use std::{fs::OpenOptions, io::Write as _, path::Path};
 
-use vonage_account::{Error, ExposeSecret as _, SecretString, Secrets, generate_secret};
+use vonage_account::{Client, Error, ExposeSecret as _, SecretString, generate_secret};
 
-use crate::output::{Failure, Generated, Output};
+use crate::output::{Failure, Output};
 
-/// Generates a secret, creates it for the key of `secrets`, and shows it once.
+/// Where `secrets create --generate` shows the new secret.
+#[derive(Debug, Clone, Copy)]
+pub enum Generated<'a> {
+    /// On stdout (or in the JSON output).
+    Shown(&'a SecretString),
+    /// In this new file, not on stdout.
+    SavedTo(&'a Path),
+}
+
+/// Generates a secret, creates it for `api_key`, and shows it once.
 ///
 /// With `output_file`, the file is created (new, mode 0600) and the secret written and synced
 /// before it is sent: an existing file is refused with nothing sent, and a secret that was created
 /// is never lost. The file is removed if the API certainly did not create the secret.
 pub async fn create(
-    secrets: &Secrets<'_>,
+    client: &Client,
+    api_key: String,
     output_file: Option<&Path>,
     out: Output,
 ) -> Result<(), Failure> {
@@ -28,7 +38,8 @@ pub async fn create(
     if let Some(path) = output_file {
         write_new(path, &secret)?;
     }
-    match secrets
+    match client
+        .secrets_for(api_key.clone())
         .create(SecretString::from(secret.expose_secret()))
         .await
     {
@@ -37,7 +48,7 @@ pub async fn create(
                 Some(path) => Generated::SavedTo(path),
                 None => Generated::Shown(&secret),
             };
-            out.created_generated(secrets.api_key(), &created, shown)
+            out.created_generated(&api_key, &created, shown)
         }
         Err(error) => {
             if let Some(path) = output_file {

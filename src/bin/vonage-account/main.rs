@@ -163,8 +163,8 @@ async fn run(cli: Cli, out: Output, fake_credentials: (bool, bool)) -> Result<()
                     out.secret(&secret)
                 }
                 SecretsCommand::Create(args) if args.generate => {
-                    let secrets = client.secrets_for(for_key(&args.key));
-                    generate::create(&secrets, args.output_file.as_deref(), out).await
+                    let key = for_key(&args.key);
+                    generate::create(&client, key, args.output_file.as_deref(), out).await
                 }
                 SecretsCommand::Create(args) => {
                     let key = for_key(&args.key);

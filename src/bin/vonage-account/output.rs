@@ -12,16 +12,7 @@ macro_rules! println {
 
 use serde::Serialize;
 use serde_json::json;
-use vonage_account::{Balance, Error, ExposeSecret as _, Secret, Settings};
-
-/// Where `secrets create --generate` shows the new secret.
-#[derive(Debug, Clone, Copy)]
-pub enum Generated<'a> {
-    /// On stdout (or in the JSON output).
-    Shown(&'a vonage_account::SecretString),
-    /// In this new file, not on stdout.
-    SavedTo(&'a std::path::Path),
-}
+use vonage_account::{Balance, Error, Secret, Settings};
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -244,8 +235,10 @@ impl Output {
         &self,
         api_key: &str,
         secret: &Secret,
-        value: Generated<'_>,
+        value: crate::generate::Generated<'_>,
     ) -> Result<(), Failure> {
+        use crate::generate::Generated;
+        use vonage_account::ExposeSecret as _;
         if self.json {
             // The same object as plain `secrets create`, plus one field.
             let mut object = match serde_json::to_value(secret) {
@@ -268,7 +261,9 @@ impl Output {
                 "New secret (shown only this once): {}",
                 value.expose_secret()
             ),
-            Generated::SavedTo(path) => println!("New secret written to {}", path.display()),
+            Generated::SavedTo(path) => {
+                println!("New secret written to {}", path.display())
+            }
         }
         Ok(())
     }
