@@ -159,6 +159,7 @@ mod config;
 mod credentials;
 mod error;
 mod generated;
+mod http;
 mod rotation;
 mod secrets;
 mod transport;
@@ -172,6 +173,7 @@ pub use config::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+pub use http::TlsBackend;
 pub use rotation::{Rotate, Rotation, RotationError, RotationStep};
 pub use secrets::{Secret, Secrets};
 

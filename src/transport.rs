@@ -46,6 +46,9 @@ pub(crate) struct Transport {
     pub(crate) placement: AccountAuth,
     pub(crate) retry: RetryConfig,
     pub(crate) max_response_bytes: usize,
+    /// Set on every request when the application brought its own `reqwest::Client`, whose
+    /// timeouts the crate does not control.
+    pub(crate) request_timeout: Option<std::time::Duration>,
 }
 
 /// What one facade call saw on the wire, across all its attempts.
@@ -138,6 +141,9 @@ impl Transport {
     /// taken out of the generated code by `build.rs`.)
     fn prepare(&self, request: &mut reqwest::Request) {
         self.credentials.apply(request, self.placement);
+        if self.request_timeout.is_some() {
+            *request.timeout_mut() = self.request_timeout;
+        }
     }
 
     /// Sends `request`, retrying as the call's [`Idempotency`] and the [`RetryConfig`] allow, and
