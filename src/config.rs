@@ -401,7 +401,7 @@ impl ClientBuilder {
             placement,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
-            request_timeout: http.request_timeout,
+            per_request: http.per_request.clone(),
         };
         let account = generated::account::Client::new_with_client(
             &rest,
