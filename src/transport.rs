@@ -42,6 +42,9 @@ pub(crate) struct Transport {
     /// Spaces the attempts of rate-limited operations; shared by every generated client of one
     /// `Client` and its clones. `None` when pacing is off.
     pub(crate) pacing: Option<Pacing>,
+    /// The application's header hook, and a timeout when the application brought its own
+    /// `reqwest::Client` (`src/http.rs`).
+    pub(crate) per_request: crate::http::PerRequest,
 }
 
 /// How rate-limited operations are spaced.
@@ -69,6 +72,8 @@ impl Transport {
     /// Puts the credentials on the request. (The `api-version` header progenitor would add is
     /// taken out of the generated code by `build.rs`.)
     fn prepare(&self, request: &mut reqwest::Request) {
+        // First, so the application's hook never sees the credentials.
+        self.per_request.apply(request);
         self.credentials.apply(request, self.placement);
     }
 
