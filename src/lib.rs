@@ -163,6 +163,7 @@ mod credentials;
 mod error;
 mod generated;
 mod operation;
+mod redact;
 mod retry;
 mod rotation;
 mod secrets;
