@@ -170,7 +170,9 @@ mod secrets;
 mod transport;
 mod validate;
 
-pub use account::{Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, UrlChange};
+pub use account::{
+    Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, TopUp, UrlChange,
+};
 pub use amount::{Amount, ParseAmountError};
 pub use call::{ResponseMeta, with_response_meta};
 pub use client::{
