@@ -12,6 +12,7 @@ mod common;
 #[path = "../../build.rs"]
 mod build_script;
 
+mod answers;
 mod body_limit;
 mod cli;
 mod codegen;
