@@ -17,7 +17,7 @@ use secrecy::SecretString;
 use crate::{
     Error, Operation, RetryClass,
     credentials::Credentials,
-    error::{ApiError, decode_error_body, describe_reqwest, excerpt_text, strip_bom},
+    error::{ApiError, decode_error_body, describe_reqwest, redacted_excerpt, strip_bom},
     redact::Redactor,
 };
 
@@ -291,7 +291,7 @@ fn decode_error(
         status,
         request_id: record.redacted_request_id(&redactor),
         reason,
-        excerpt: excerpt_text(&redactor.redact(&String::from_utf8_lossy(body))),
+        excerpt: redacted_excerpt(body, &redactor),
     }
 }
 

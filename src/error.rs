@@ -513,12 +513,21 @@ pub(crate) fn decode_error_body(
             redactor.redact_json(&mut value);
             (ErrorBody::from_json(&value), Some(value))
         }
-        Err(_) => {
-            let text = String::from_utf8_lossy(body);
-            let text = redactor.redact(&text);
-            (ErrorBody::Text(excerpt_text(&text)), None)
-        }
+        Err(_) => (ErrorBody::Text(redacted_excerpt(body, redactor)), None),
     }
+}
+
+/// The start of a body as text, at most 200 characters, with the credentials redacted. Only
+/// its first 8 KiB are read (a credential however escaped is far shorter), so a huge page
+/// costs nothing; the redaction happens before the cut, so no part of a credential is left at
+/// the cut.
+pub(crate) fn redacted_excerpt(body: &[u8], redactor: &Redactor) -> String {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let head = &body[start..body.len().min(start + 8 * 1024)];
+    excerpt_text(&redactor.redact(&String::from_utf8_lossy(head)))
 }
 
 /// `body` without a UTF-8 byte-order mark, which some servers put before JSON.

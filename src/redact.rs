@@ -9,9 +9,10 @@
 //! - the API secret (which also covers the decoded `key:secret`), the Basic value
 //!   (`base64(key:secret)`, standard and URL-safe alphabets, with or without padding), and a new
 //!   secret being created;
-//! - each of them literally, percent-encoded (`%21`, `%2521`, either case of hex, `+` or a space
-//!   for `+`), JSON-escaped (`\"`, `\/`, `\u0021`), backslash-escaped (`\x21`) or as HTML
-//!   character references (`&amp;`, `&#33;`, `&#x21;`), each character in any of these forms.
+//! - each of them literally, percent-encoded (`%21`, either case of hex, a space for `+`),
+//!   JSON-escaped (`\"`, `\/`, `\u0021`), backslash-escaped (`\x21`) or as HTML character
+//!   references (`&amp;`, `&#33;`, `&#x21;`), each character in any of these forms, and escapes
+//!   inside escapes two deep (`%2521`, `\&quot;`, `%5C%22`).
 //!
 //! JSON bodies are redacted after they are parsed, string by string (keys too), so a secret
 //! spelled with JSON escapes is caught in its decoded form; text is redacted whole before it is
@@ -27,6 +28,10 @@ use crate::credentials::Credentials;
 
 /// What a credential is replaced with.
 pub(crate) const REDACTED: &str = "[REDACTED]";
+
+/// How many times a text is decoded, each time looking for the credentials again: escapes
+/// inside escapes two deep (`%2521`, `\&quot;`, `%5C%22`) are found.
+const DECODINGS: usize = 2;
 
 /// Replaces the credentials of one request wherever they appear in text from its answer.
 /// Its copies of the credentials are zeroed on drop.
@@ -54,10 +59,9 @@ impl Redactor {
         let mut redactor = Redactor::default();
         if let Some(credentials) = credentials {
             redactor.add(credentials.api_secret.expose_secret().as_bytes());
+            // The Basic value with and without its padding (the longest is tried first), and
+            // the same in the URL-safe alphabet, as some gateways re-encode it.
             let basic = credentials.basic_token();
-            let basic = basic.trim_end_matches('=');
-            redactor.add(basic.as_bytes());
-            // The same bytes in the URL-safe alphabet, as some gateways re-encode them.
             let mut url_safe = Zeroizing::new(basic.as_bytes().to_vec());
             for b in url_safe.iter_mut() {
                 *b = match *b {
@@ -66,7 +70,13 @@ impl Redactor {
                     other => other,
                 };
             }
-            redactor.add(&url_safe);
+            for token in [basic.as_bytes(), url_safe.as_slice()] {
+                redactor.add(token);
+                let unpadded = token
+                    .strip_suffix(b"==")
+                    .or_else(|| token.strip_suffix(b"="));
+                redactor.add(unpadded.unwrap_or(token));
+            }
         }
         if let Some(secret) = new_secret {
             redactor.add(secret.expose_secret().as_bytes());
@@ -84,39 +94,77 @@ impl Redactor {
     }
 
     /// `text` with every credential replaced by [`REDACTED`]; borrowed when there was none.
+    ///
+    /// The credentials are looked for in the text as it is and decoded once and twice (each
+    /// time undoing every escape [`decode_one`] knows, whichever is at each place), and what
+    /// matched in a decoded text is cut from the original. Linear in the length of the text.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if self.needles.is_empty() {
+        if self.needles.is_empty() || text.is_empty() {
             return Cow::Borrowed(text);
         }
         let bytes = text.as_bytes();
-        let mut out: Option<Vec<u8>> = None;
-        let mut i = 0;
-        while i < bytes.len() {
-            let found = self
-                .needles
-                .iter()
-                .find_map(|needle| match_at(bytes, i, needle));
-            match found {
-                Some(len) => {
-                    let out = out.get_or_insert_with(|| bytes[..i].to_vec());
-                    out.extend_from_slice(REDACTED.as_bytes());
-                    i += len;
-                }
-                None => {
-                    if let Some(out) = &mut out {
-                        out.push(bytes[i]);
-                    }
-                    i += 1;
-                }
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        self.find(bytes, |start, end| found.push((start, end)));
+        let escaped = bytes.iter().any(|b| matches!(b, b'%' | b'\\' | b'&'));
+        if escaped {
+            let mut view = View::of(bytes);
+            for _ in 0..DECODINGS {
+                let Some(decoded) = view.decoded() else { break };
+                view = decoded;
+                self.find(&view.bytes, |start, end| {
+                    found.push(view.source(start, end))
+                });
             }
         }
-        match out {
-            None => Cow::Borrowed(text),
-            // Every match starts and ends on an ASCII byte, so the text stays UTF-8.
-            Some(out) => Cow::Owned(
-                String::from_utf8(out)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            ),
+        if found.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        found.sort_unstable();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut at = 0;
+        for (start, end) in found {
+            if end <= at {
+                continue;
+            }
+            out.extend_from_slice(&bytes[at..start.max(at)]);
+            if start >= at {
+                out.extend_from_slice(REDACTED.as_bytes());
+            }
+            at = end;
+        }
+        out.extend_from_slice(&bytes[at..]);
+        // Every match starts and ends on an ASCII byte, so the text stays UTF-8.
+        Cow::Owned(
+            String::from_utf8(out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
+    }
+
+    /// Calls `found(start, end)` for each place in `bytes` that holds a credential literally (or
+    /// with a space where it has a `+`, as a form decoder leaves it).
+    fn find(&self, bytes: &[u8], mut found: impl FnMut(usize, usize)) {
+        for needle in &self.needles {
+            let first = needle[0];
+            let mut at = 0;
+            while let Some(offset) = bytes[at..]
+                .iter()
+                .position(|&b| b == first || (first == b'+' && b == b' '))
+            {
+                let start = at + offset;
+                let end = start + needle.len();
+                let fits = bytes.get(start..end).is_some_and(|window| {
+                    window
+                        .iter()
+                        .zip(needle.iter())
+                        .all(|(&w, &n)| w == n || (n == b'+' && w == b' '))
+                });
+                if fits {
+                    found(start, end);
+                    at = end;
+                } else {
+                    at = start + 1;
+                }
+            }
         }
     }
 
@@ -159,111 +207,112 @@ impl Redactor {
     }
 }
 
-/// The length of a spelling of `needle` in `text` at `at`, if there is one there. Each byte of
-/// the needle may be spelled in any of the forms [`spellings`] knows, independently.
-fn match_at(text: &[u8], at: usize, needle: &[u8]) -> Option<usize> {
-    fn go(text: &[u8], pos: usize, needle: &[u8]) -> Option<usize> {
-        let Some((&b, rest)) = needle.split_first() else {
-            return Some(pos);
-        };
-        spellings(text, pos, b).find_map(|len| go(text, pos + len, rest))
-    }
-    go(text, at, needle).map(|end| end - at)
+/// A text decoded some number of times, with where each of its bytes came from in the
+/// original.
+struct View {
+    bytes: Vec<u8>,
+    /// For each byte, the range of the original text it was decoded from.
+    spans: Vec<(u32, u32)>,
 }
 
-/// The lengths of the spellings of the byte `b` that start at `text[pos]`.
-fn spellings(text: &[u8], pos: usize, b: u8) -> impl Iterator<Item = usize> {
-    let rest = text.get(pos..).unwrap_or_default();
-    // The value of the hex digits at `range` (all of them hex digits: `from_str_radix` alone
-    // would take a sign).
-    let hex = |range: std::ops::Range<usize>| -> Option<u32> {
-        let digits = rest.get(range)?;
-        if !digits.iter().all(u8::is_ascii_hexdigit) {
+impl View {
+    /// The original text (each byte from itself).
+    fn of(bytes: &[u8]) -> View {
+        View {
+            bytes: bytes.to_vec(),
+            spans: (0..bytes.len()).map(|i| (i as u32, i as u32 + 1)).collect(),
+        }
+    }
+
+    /// The range of the original text that `self.bytes[start..end]` came from.
+    fn source(&self, start: usize, end: usize) -> (usize, usize) {
+        (self.spans[start].0 as usize, self.spans[end - 1].1 as usize)
+    }
+
+    /// This text with every escape decoded once, or `None` when it has none.
+    fn decoded(&self) -> Option<View> {
+        let mut bytes = Vec::with_capacity(self.bytes.len());
+        let mut spans = Vec::with_capacity(self.bytes.len());
+        let mut changed = false;
+        let mut i = 0;
+        while i < self.bytes.len() {
+            match decode_one(&self.bytes[i..]) {
+                Some((b, len)) => {
+                    bytes.push(b);
+                    spans.push((self.spans[i].0, self.spans[i + len - 1].1));
+                    changed = true;
+                    i += len;
+                }
+                None => {
+                    bytes.push(self.bytes[i]);
+                    spans.push(self.spans[i]);
+                    i += 1;
+                }
+            }
+        }
+        changed.then_some(View { bytes, spans })
+    }
+}
+
+/// The ASCII byte an escape at the start of `text` stands for, and the escape's length:
+/// percent-encoding (`%21`), JSON and C escapes (`\u0021`, `\x21`, `\"`, `\/`), and HTML
+/// character references (`&amp;`, `&#33;`, `&#x21;`, the `;` optional for numbers).
+fn decode_one(text: &[u8]) -> Option<(u8, usize)> {
+    let hex = |digits: &[u8]| -> Option<u32> {
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_hexdigit) {
             return None;
         }
         u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
     };
-    let b32 = u32::from(b);
-    let mut found = [None; 4];
-    let mut push = |len: usize| {
-        if let Some(slot) = found.iter_mut().find(|s| s.is_none()) {
-            *slot = Some(len);
-        }
-    };
-    match rest.first().copied() {
-        Some(first) if first == b => push(1),
-        _ => {}
-    }
-    match rest.first().copied() {
-        // Percent-encoded, once or twice.
-        Some(b'%') => {
-            if hex(1..3) == Some(b32) {
-                push(3);
-            }
-            if rest.get(1..3) == Some(b"25") && hex(3..5) == Some(b32) {
-                push(5);
-            }
-        }
-        // A form-encoded space for `+` (a `+` decoded as a space by the reflecting side).
-        Some(b' ') if b == b'+' => push(1),
-        // JSON and C-style escapes.
-        Some(b'\\') => match rest.get(1).copied() {
-            Some(b'u' | b'U') if hex(2..6) == Some(b32) => push(6),
-            Some(b'x') if hex(2..4) == Some(b32) => push(4),
-            Some(c) if c == b && matches!(b, b'"' | b'\\' | b'/' | b'\'') => push(2),
-            _ => {}
+    let ascii = |value: u32| u8::try_from(value).ok().filter(u8::is_ascii);
+    match *text.first()? {
+        b'%' => Some((ascii(hex(text.get(1..3)?)?)?, 3)),
+        b'\\' => match *text.get(1)? {
+            b'u' | b'U' => Some((ascii(hex(text.get(2..6)?)?)?, 6)),
+            b'x' => Some((ascii(hex(text.get(2..4)?)?)?, 4)),
+            c if c.is_ascii_punctuation() => Some((c, 2)),
+            _ => None,
         },
-        // HTML character references.
-        Some(b'&') => {
-            let named: &[(&[u8], u8)] = &[
-                (b"&amp;", b'&'),
+        b'&' => {
+            for (name, b) in [
+                (&b"&amp;"[..], b'&'),
                 (b"&lt;", b'<'),
                 (b"&gt;", b'>'),
                 (b"&quot;", b'"'),
                 (b"&apos;", b'\''),
-            ];
-            for (name, value) in named {
-                if *value == b
-                    && rest.len() >= name.len()
-                    && rest[..name.len()].eq_ignore_ascii_case(name)
-                {
-                    push(name.len());
+            ] {
+                if text.len() >= name.len() && text[..name.len()].eq_ignore_ascii_case(name) {
+                    return Some((b, name.len()));
                 }
             }
-            if rest.get(1) == Some(&b'#') {
-                let (radix, start) = match rest.get(2) {
-                    Some(b'x' | b'X') => (16, 3),
-                    _ => (10, 2),
-                };
-                let digits = rest[start.min(rest.len())..]
-                    .iter()
-                    .take_while(|c| {
-                        if radix == 16 {
-                            c.is_ascii_hexdigit()
-                        } else {
-                            c.is_ascii_digit()
-                        }
-                    })
-                    .count();
-                if (1..=8).contains(&digits) {
-                    let value = std::str::from_utf8(&rest[start..start + digits])
-                        .ok()
-                        .and_then(|d| u32::from_str_radix(d, radix).ok());
-                    if value == Some(b32) {
-                        let end = start + digits;
-                        // The `;` is optional in HTML for numeric references.
-                        push(if rest.get(end) == Some(&b';') {
-                            end + 1
-                        } else {
-                            end
-                        });
-                    }
-                }
+            if text.get(1) != Some(&b'#') {
+                return None;
             }
+            let (radix, start) = match text.get(2) {
+                Some(b'x' | b'X') => (16, 3),
+                _ => (10, 2),
+            };
+            let digits = text
+                .get(start..)?
+                .iter()
+                .take(8)
+                .take_while(|c| c.is_ascii_hexdigit() && (radix == 16 || c.is_ascii_digit()))
+                .count();
+            let value = u32::from_str_radix(
+                std::str::from_utf8(&text[start..start + digits]).ok()?,
+                radix,
+            )
+            .ok()?;
+            let end = start + digits;
+            let end = if text.get(end) == Some(&b';') {
+                end + 1
+            } else {
+                end
+            };
+            Some((ascii(value)?, end))
         }
-        _ => {}
+        _ => None,
     }
-    found.into_iter().flatten()
 }
 
 #[cfg(test)]
@@ -338,6 +387,49 @@ mod tests {
         assert_eq!(
             r.redact("é Abcdef123456 ü Abcdef123456é"),
             "é [REDACTED] ü [REDACTED]é"
+        );
+    }
+
+    #[test]
+    fn escapes_inside_escapes_are_seen() {
+        let r = redactor("Ech0&S3c\"t/+<x");
+        for text in [
+            // A JSON body reflected in HTML; the same percent-encoded; percent-encoded twice.
+            r#"{&quot;secret&quot;:&quot;Ech0&amp;S3c\&quot;t/+&lt;x&quot;}"#,
+            "Ech0%26S3c%5C%22t%2F%2B%3Cx",
+            "Ech0%2526S3c%2522t%252F%252B%253Cx",
+            // Go's JSON escaping of an HTML-escaped text.
+            r"Ech0\u0026amp;S3c\u0026quot;t/+\u0026lt;x",
+        ] {
+            let out = r.redact(text);
+            assert!(
+                out.contains(REDACTED) && !out.contains("S3c"),
+                "{text} -> {out}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_check_is_linear_even_for_texts_made_of_escapes() {
+        let r = redactor("Abcdef123456");
+        let started = std::time::Instant::now();
+        for text in [
+            "%".repeat(1 << 20),
+            "&#".repeat(1 << 19),
+            "%25".repeat(1 << 18),
+        ] {
+            assert!(matches!(r.redact(&text), Cow::Borrowed(_)));
+        }
+        let text = format!(
+            "{}Abcdef%2531%2532%2533456{}",
+            "&amp;".repeat(1 << 18),
+            "\\".repeat(1 << 18)
+        );
+        assert_eq!(r.redact(&text).matches(REDACTED).count(), 1);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
         );
     }
 
