@@ -884,3 +884,64 @@ async fn a_state_changing_call_answered_2xx_without_its_value_says_it_probably_h
     let err = client.account().balance().await.unwrap_err();
     assert!(!err.to_string().contains("probably"), "{err}");
 }
+
+#[tokio::test]
+async fn display_shows_server_text_escaped_and_the_fields_keep_it_as_it_came() {
+    let fake = doc_fake().await;
+    let client = no_retry(&fake);
+    let title = "Gone\u{1b}[2J\u{1b}]0;pwned\u{7}";
+    let detail = "Look \u{9b}31m\u{202e}txet\nerror: forged";
+    let body = json!({"title": title, "detail": detail, "invalid_parameters": [{"name": "n\r", "reason": "r\u{7f}"}]});
+    let legacy = json!({"error-code": "401\u{1b}[1m", "error-code-label": title});
+    let cases = [
+        answer(400, Some("application/problem+json"), &body.to_string()),
+        answer(401, Some("application/json"), &legacy.to_string()),
+        answer(500, Some("text/plain"), detail),
+        answer(
+            502,
+            Some("application/json"),
+            &json!({"message": title}).to_string(),
+        ),
+        // A 2xx that does not decode: the reason and the excerpt.
+        answer(
+            200,
+            Some("application/json"),
+            &json!({"value": title}).to_string(),
+        ),
+    ];
+    for fault in cases {
+        fake.inject(fault.on(Operation::GetAccountBalance));
+        let err = client.account().balance().await.unwrap_err();
+        let message = err.to_string();
+        let raw = message.chars().find(|&c| {
+            c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        });
+        assert_eq!(raw, None, "{message:?}");
+        assert!(
+            message.contains(r"\u{1b}[2J")
+                || message.contains(r"\u{9b}31m")
+                // JSON shown as JSON, escaped its own way.
+                || message.contains(r"\u001b[2J"),
+            "{message}"
+        );
+        let debug = format!("{err:?}");
+        assert!(
+            !debug.contains('\u{1b}') && !debug.contains('\u{9b}'),
+            "{debug}"
+        );
+    }
+    // The fields keep the text as it came: escaping is for showing it.
+    fake.inject(
+        answer(400, Some("application/problem+json"), &body.to_string())
+            .on(Operation::GetAccountBalance),
+    );
+    let err = client.account().balance().await.unwrap_err();
+    let problem = err.api().unwrap().problem().unwrap();
+    assert_eq!(problem.title.as_deref(), Some(title));
+    assert_eq!(problem.detail.as_deref(), Some(detail));
+    assert!(
+        err.to_string()
+            .contains(r"Look \u{9b}31m\u{202e}txet\nerror: forged"),
+        "{err}"
+    );
+}
