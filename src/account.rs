@@ -60,12 +60,17 @@ pub struct Settings {
 /// What a top-up's answer said, when it was a success.
 ///
 /// The documented success is a 2xx with `"error-code": "200"` ([`TopUp::confirmed`]). A 2xx
-/// **without** an `error-code` (an empty body, `{}`, another JSON or a text body) is also taken
-/// as success, with [`error_code`](TopUp::error_code) `None`: the HTTP status is the API's
-/// primary signal, and reporting a failure for a top-up that went through invites a retry that
-/// charges twice. Check the balance when [`confirmed`](TopUp::confirmed) is false and it
-/// matters. A 2xx with any other `error-code` is an error
-/// ([`ErrorKind::TopUpFailed`](crate::ErrorKind::TopUpFailed)).
+/// that was read whole and has **no** `error-code` (an empty body, `{}`, another JSON value) is
+/// also taken as success, with [`error_code`](TopUp::error_code) `None`: the HTTP status is the
+/// API's primary signal, and reporting a failure for a top-up that went through invites a retry
+/// that charges twice. Check the balance when [`confirmed`](TopUp::confirmed) is false and it
+/// matters.
+///
+/// A 2xx with any other `error-code` is an error
+/// ([`ErrorKind::TopUpFailed`](crate::ErrorKind::TopUpFailed)). A 2xx whose body is not JSON
+/// (cut off, an HTML page) could have hidden a failure code, so it is neither: a
+/// [`Decode`](crate::ErrorKind::Decode) error that says the top-up was accepted and has
+/// probably taken effect.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TopUp {
@@ -238,8 +243,18 @@ impl Account {
         // The answer is decided here from its bytes: the generated type would refuse a 2xx
         // without a code, and a code that is a number.
         let answer = call_raw(self.api().top_up_account_balance(&body)).await?;
-        let json =
-            serde_json::from_slice::<serde_json::Value>(crate::error::strip_bom(&answer.body)).ok();
+        let text = crate::error::strip_bom(&answer.body);
+        let json = if text.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            // A body that cannot be read may have carried a failure code (a cut-off
+            // `{"error-code":"420"…`): neither a success nor a failure can be told, and the
+            // error says the top-up was accepted and has probably taken effect.
+            match serde_json::from_slice::<serde_json::Value>(text) {
+                Ok(json) => Some(json),
+                Err(e) => return Err(answer.into_decode_error(&e.to_string())),
+            }
+        };
         let field = |name: &str| {
             json.as_ref()
                 .and_then(|j| j.get(name))

@@ -333,6 +333,11 @@ impl RawAnswer {
     pub(crate) fn into_error(self) -> Error {
         api_error(self.status, &self.body, &self.record, None)
     }
+
+    /// This answer as a [`Error::Decode`] for `reason` (redacted, like the excerpt).
+    pub(crate) fn into_decode_error(self, reason: &str) -> Error {
+        decode_error(self.status, reason, &self.body, &self.record, None)
+    }
 }
 
 /// Runs one generated-client call and hands back its 2xx answer's body as it came, whatever the

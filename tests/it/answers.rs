@@ -598,12 +598,28 @@ fn successes() -> Vec<Success> {
             expected: top_up(200, None, Some("success")),
             why: "a null code is no code",
         },
+        // A body that cannot be read could have hidden a failure code: a Decode error that says
+        // the top-up probably happened (checked below), never a success or a failure.
         Success {
             op: TopUpAccountBalance,
             status: 200,
             body: "OK",
-            expected: top_up(200, None, None),
+            expected: Err(ErrorKind::Decode),
             why: "a text 2xx",
+        },
+        Success {
+            op: TopUpAccountBalance,
+            status: 200,
+            body: r#"{"error-code":"42"#,
+            expected: Err(ErrorKind::Decode),
+            why: "a body cut off",
+        },
+        Success {
+            op: TopUpAccountBalance,
+            status: 200,
+            body: "[]",
+            expected: top_up(200, None, None),
+            why: "JSON, read whole, without a code",
         },
         Success {
             op: TopUpAccountBalance,
@@ -878,6 +894,15 @@ async fn a_state_changing_call_answered_2xx_without_its_value_says_it_probably_h
         message.contains("check before sending it again"),
         "{message}"
     );
+
+    // So does a top-up whose 2xx body cannot be read (it may have hidden a failure code).
+    fake.inject(
+        answer(200, Some("text/html"), "<html>OK</html>").on(Operation::TopUpAccountBalance),
+    );
+    let err = client.account().top_up("trx1").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("probably taken effect"), "{err}");
+    assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1);
 
     // A read says nothing of the kind.
     fake.inject(answer(200, None, "{}").on(Operation::GetAccountBalance));
