@@ -53,10 +53,12 @@ pub enum Reflect {
     OkHtml,
     /// 200 legacy JSON with a failure code and a label quoting the credentials.
     OkLegacy,
+    /// 200 JSON without any known field, echoing everything (a debug gateway).
+    OkJson,
 }
 
 impl Reflect {
-    pub const ALL: [Reflect; 11] = [
+    pub const ALL: [Reflect; 12] = [
         Reflect::Problem,
         Reflect::ErrorTitle,
         Reflect::Legacy,
@@ -68,6 +70,7 @@ impl Reflect {
         Reflect::Reencoded,
         Reflect::OkHtml,
         Reflect::OkLegacy,
+        Reflect::OkJson,
     ];
 }
 
@@ -296,6 +299,12 @@ async fn answer(State(reflect): State<Arc<Reflect>>, request: Request) -> Respon
                 "error-code-label": format!("topup failed for {} ({})", s.decoded, s.uri),
             })
             .to_string(),
+        ),
+        Reflect::OkJson => (
+            200,
+            "application/json",
+            json!({"echo": {"authorization": s.authorization, "uri": s.uri, "body": s.body, "decoded": s.decoded}})
+                .to_string(),
         ),
     };
     let mut response = Response::new(Body::from(text));
