@@ -190,11 +190,11 @@ where
 }
 
 /// The error for a body that was too large to read, if it was.
-fn too_large(record: &CallRecord) -> Option<Error> {
+fn too_large(record: &CallRecord, new_secret: Option<&SecretString>) -> Option<Error> {
     let (limit, status) = (record.too_large?, record.status?);
     Some(Error::ResponseTooLarge {
         status,
-        request_id: record.request_id.clone(),
+        request_id: record.redacted_request_id(&record.redactor(new_secret)),
         limit,
     })
 }
@@ -213,7 +213,7 @@ where
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
     let (outcome, mut record) = run(fut, false, new_secret).await;
-    if let Some(error) = too_large(&record) {
+    if let Some(error) = too_large(&record, new_secret) {
         return Err(error);
     }
     match outcome {
@@ -347,7 +347,7 @@ where
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
     let (outcome, mut record) = run(fut, true, None).await;
-    if let Some(error) = too_large(&record) {
+    if let Some(error) = too_large(&record, None) {
         return Err(error);
     }
     let (status, body) = match outcome {
