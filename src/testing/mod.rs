@@ -170,7 +170,8 @@ impl FakeVonage {
     }
 
     /// A client builder pointed at the fake with the primary credentials, short retry delays
-    /// and a 5 s timeout.
+    /// and a 5 s timeout. Pricing calls are spaced one per second only when the fake enforces
+    /// that limit ([`SeedPricing::enforce_rate_limit`]), so tests of many lookups stay fast.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder()
             .base_url(self.url())
@@ -183,6 +184,7 @@ impl FakeVonage {
                     .base_delay(Duration::from_millis(10))
                     .max_delay(Duration::from_secs(2)),
             )
+            .rate_limit_pacing(self.shared.seed.pricing.enforce_rate_limit)
     }
 
     /// A ready client for the primary account (see [`client_builder`](Self::client_builder)).
