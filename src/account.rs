@@ -21,34 +21,61 @@ impl Client {
 }
 
 /// The account balance.
+///
+/// Serialized in the crate's style (see [the crate docs](crate#serialization)):
+///
+/// ```
+/// # use vonage_account::Balance;
+/// let balance: Balance = serde_json::from_str(r#"{"value": 10.28, "auto_reload": true}"#).unwrap();
+/// assert!(balance.auto_reload);
+/// assert_eq!(
+///     serde_json::to_string(&balance).unwrap(),
+///     r#"{"value":10.28,"auto_reload":true}"#
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Balance {
     /// The balance in EUR, with every decimal the API sent.
     pub value: Amount,
     /// Whether auto-reload is enabled (top-ups need it).
-    #[serde(rename = "autoReload")]
     pub auto_reload: bool,
 }
 
 /// The account's default SMS webhook settings and its rate limits.
+///
+/// Serialized in the crate's style (see [the crate docs](crate#serialization)): an unset URL is
+/// `null`, never `""`.
+///
+/// ```
+/// # use vonage_account::Settings;
+/// let settings = Settings {
+///     mo_callback_url: Some("https://example.com/inbound".into()),
+///     dr_callback_url: None,
+///     max_outbound_request: Some(30),
+///     max_inbound_request: Some(30),
+///     max_calls_per_second: Some(30),
+/// };
+/// let json = serde_json::to_value(&settings).unwrap();
+/// assert_eq!(json["mo_callback_url"], "https://example.com/inbound");
+/// assert!(json["dr_callback_url"].is_null());
+/// assert_eq!(serde_json::from_value::<Settings>(json).unwrap(), settings);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settings {
     /// The default webhook URL for inbound SMS; `None` when unset.
-    #[serde(rename = "mo-callback-url", with = "empty_is_none", default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(deserialize_with = "empty_is_none", default)]
     pub mo_callback_url: Option<String>,
     /// The webhook URL for delivery receipts; `None` when unset.
-    #[serde(rename = "dr-callback-url", with = "empty_is_none", default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(deserialize_with = "empty_is_none", default)]
     pub dr_callback_url: Option<String>,
     /// The maximum number of outbound messages per second.
-    #[serde(rename = "max-outbound-request", default)]
+    #[serde(default)]
     pub max_outbound_request: Option<i64>,
     /// The maximum number of inbound messages per second.
-    #[serde(rename = "max-inbound-request", default)]
+    #[serde(default)]
     pub max_inbound_request: Option<i64>,
     /// The maximum number of API calls per second.
-    #[serde(rename = "max-calls-per-second", default)]
+    #[serde(default)]
     pub max_calls_per_second: Option<i64>,
 }
 
@@ -255,18 +282,8 @@ impl Account {
     }
 }
 
-/// `None` is the empty string on the wire.
-mod empty_is_none {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(
-        value: &Option<String>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.serialize_str(value.as_deref().unwrap_or_default())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
-    }
+/// An unset URL reads as `None` whether it is written `null`, left out, or `""` (as the wire
+/// has it).
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
 }

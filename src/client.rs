@@ -69,7 +69,9 @@ impl Client {
     }
 
     /// A client from the environment: `VONAGE_API_KEY` and `VONAGE_API_SECRET` (required),
-    /// `VONAGE_REST_URL` and `VONAGE_API_URL` (optional host overrides).
+    /// `VONAGE_API_SECRET_ID` (optional: the id of that secret, see
+    /// [`ClientBuilder::api_secret_id`]), `VONAGE_REST_URL` and `VONAGE_API_URL` (optional host
+    /// overrides). An empty variable counts as unset.
     ///
     /// ```no_run
     /// let client = vonage_account::Client::from_env()?;
@@ -180,6 +182,7 @@ impl ClientBuilder {
         let mut builder = ClientBuilder {
             api_key: var("VONAGE_API_KEY"),
             api_secret: var("VONAGE_API_SECRET").map(SecretString::from),
+            api_secret_id: var("VONAGE_API_SECRET_ID"),
             ..ClientBuilder::default()
         };
         if let Some(url) = var("VONAGE_REST_URL") {

@@ -123,6 +123,26 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Serialization
+//!
+//! The crate's own public types ([`Balance`], [`Settings`], [`Secret`]; the CLI's `--json`
+//! prints these shapes) serialize in one style: field names are the Rust field names
+//! (snake_case), a value that is not there (an unset webhook URL) is `null`, never `""`, times
+//! are RFC 3339 (`2026-01-02T03:04:05Z`), and an [`Amount`] is a JSON number with every decimal
+//! the API sent. Each also deserializes from what it serializes to. The API's own spellings
+//! (`autoReload`, `mo-callback-url`) belong to the wire and stay inside the generated clients;
+//! [`HttpForwardMethod`], which the generated client sends as it is, keeps its wire values
+//! (`POST_JSON`).
+//!
+//! ```
+//! # use vonage_account::{Balance, Settings};
+//! let balance: Balance = serde_json::from_str(r#"{"value": 10.28000000, "auto_reload": true}"#)?;
+//! assert_eq!(serde_json::to_string(&balance)?, r#"{"value":10.28000000,"auto_reload":true}"#);
+//! let settings: Settings = serde_json::from_str(r#"{"mo_callback_url": null}"#)?;
+//! assert_eq!(settings.mo_callback_url, None);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
 //! # Testing your code
 //!
 //! The `test-server` feature adds `vonage_account::testing::FakeVonage`: both APIs on one

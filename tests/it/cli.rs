@@ -144,11 +144,11 @@ async fn balance_text_and_json() {
 
     let run = cli(&fake, &["--json", "balance"]).run().await;
     run.assert_code(0);
-    // Every decimal the API sent, as a JSON number, in the wire spelling.
+    // Every decimal the API sent, as a JSON number, in the crate's serde style (snake_case).
     assert!(run.stdout.contains("10.28000000"), "{run:?}");
     assert_eq!(
         run.json(),
-        serde_json::json!({"value": 10.28, "autoReload": false})
+        serde_json::json!({"value": 10.28, "auto_reload": false})
     );
     // The option works after the command too.
     let after = cli(&fake, &["balance", "--json"]).run().await;
@@ -251,11 +251,11 @@ async fn settings_show_update_and_unset() {
     assert_eq!(
         run.json(),
         serde_json::json!({
-            "mo-callback-url": "",
-            "dr-callback-url": "https://example.com/receipts",
-            "max-outbound-request": 30,
-            "max-inbound-request": 30,
-            "max-calls-per-second": 30,
+            "mo_callback_url": null,
+            "dr_callback_url": "https://example.com/receipts",
+            "max_outbound_request": 30,
+            "max_inbound_request": 30,
+            "max_calls_per_second": 30,
         })
     );
     let last = fake
