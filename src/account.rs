@@ -2,7 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Amount, Client, Error, call::call, generated::account::types, validate};
+use crate::{
+    Amount, Answer, Call, Client, Error,
+    call::call,
+    generated::account::types,
+    validate,
+};
 
 /// The balance, top-up and settings calls, from [`Client::account`]. Holds a clone of the client
 /// (one `Arc`), so it can be stored and moved into tasks.
@@ -198,11 +203,13 @@ impl Account {
     /// println!("{} EUR, auto-reload {}", balance.value, balance.auto_reload);
     /// # Ok(()) }
     /// ```
-    pub async fn balance(&self) -> Result<Balance, Error> {
-        let balance = call(self.api().get_account_balance()).await?.value;
-        Ok(Balance {
-            value: balance.value,
-            auto_reload: balance.auto_reload,
+    pub fn balance(&self) -> Call<impl Future<Output = Result<Answer<Balance>, Error>>> {
+        Call::new(async move {
+            let answer = call(self.api().get_account_balance()).await?;
+            Ok(answer.map(|balance| Balance {
+                value: balance.value,
+                auto_reload: balance.auto_reload,
+            }))
         })
     }
 
@@ -217,25 +224,27 @@ impl Account {
     /// client.account().top_up("8ef2447e69604f642ae59363aa5f781b").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn top_up(&self, trx: &str) -> Result<(), Error> {
-        validate::trx(trx)?;
-        let body = types::TopUpRequest {
-            trx: trx.to_owned(),
-        };
-        let answer = call(self.api().top_up_account_balance(&body)).await?;
-        // A 2xx can still carry a failure code.
-        if answer.value.error_code.trim() == "200" {
-            Ok(())
-        } else {
-            Err(Error::Api(Box::new(crate::ApiError {
-                status: answer.status,
-                request_id: answer.request_id,
-                body: crate::ErrorBody::Legacy {
-                    code: answer.value.error_code,
-                    label: answer.value.error_code_label,
-                },
-            })))
-        }
+    pub fn top_up(&self, trx: &str) -> Call<impl Future<Output = Result<Answer<()>, Error>>> {
+        Call::new(async move {
+            validate::trx(trx)?;
+            let body = types::TopUpRequest {
+                trx: trx.to_owned(),
+            };
+            let answer = call(self.api().top_up_account_balance(&body)).await?;
+            // A 2xx can still carry a failure code.
+            if answer.value.error_code.trim() == "200" {
+                Ok(answer.map(drop))
+            } else {
+                Err(Error::Api(Box::new(crate::ApiError {
+                    status: answer.meta.status,
+                    request_id: answer.meta.request_id,
+                    body: crate::ErrorBody::Legacy {
+                        code: answer.value.error_code,
+                        label: answer.value.error_code_label,
+                    },
+                })))
+            }
+        })
     }
 
     /// The current settings: a settings `POST` with no fields, which changes nothing.
@@ -246,8 +255,8 @@ impl Account {
     /// println!("inbound SMS go to {:?}", settings.mo_callback_url);
     /// # Ok(()) }
     /// ```
-    pub async fn settings(&self) -> Result<Settings, Error> {
-        self.send_settings(&types::SettingsRequest::default()).await
+    pub fn settings(&self) -> Call<impl Future<Output = Result<Answer<Settings>, Error>>> {
+        Call::new(self.send_settings(Ok(types::SettingsRequest::default())))
     }
 
     /// Changes the settings and returns them as they are afterwards (`POST /account/settings`).
@@ -260,25 +269,30 @@ impl Account {
     /// let settings = client.account().update_settings(&update).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn update_settings(&self, update: &SettingsUpdate) -> Result<Settings, Error> {
-        let request = update.to_request()?;
-        self.send_settings(&request).await
+    pub fn update_settings(
+        &self,
+        update: &SettingsUpdate,
+    ) -> Call<impl Future<Output = Result<Answer<Settings>, Error>>> {
+        Call::new(self.send_settings(update.to_request()))
     }
 
-    async fn send_settings(&self, request: &types::SettingsRequest) -> Result<Settings, Error> {
+    /// Sends a settings request, or the error found while building it.
+    async fn send_settings(
+        &self,
+        request: Result<types::SettingsRequest, Error>,
+    ) -> Result<Answer<Settings>, Error> {
+        let request = request?;
         // Setting the same values again gives the same result, so both reads and updates retry
         // (the spec's `x-retry: repeatable`).
-        let settings = call(self.api().change_account_settings(request))
-            .await?
-            .value;
+        let answer = call(self.api().change_account_settings(&request)).await?;
         let url = |u: Option<String>| u.filter(|u| !u.is_empty());
-        Ok(Settings {
+        Ok(answer.map(|settings| Settings {
             mo_callback_url: url(settings.mo_callback_url),
             dr_callback_url: url(settings.dr_callback_url),
             max_outbound_request: settings.max_outbound_request,
             max_inbound_request: settings.max_inbound_request,
             max_calls_per_second: settings.max_calls_per_second,
-        })
+        }))
     }
 }
 

@@ -101,9 +101,24 @@
 //! ([`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`]); bodies over 1 MiB are
 //! refused unread.
 //!
-//! The request id of successful answers is reachable through [`with_response_meta`]; each
-//! attempt is a `vonage_account.request` tracing span (operation, host, attempt, status,
-//! request id), never with credentials.
+//! Every call is a [`Call`]: await it for the value, or await `.with_meta()` for an [`Answer`]
+//! that also has the [`ResponseMeta`] of the answer (the `X-Request-Id` for Vonage support, the
+//! status, and one entry per attempt when the call was retried), wherever the call runs. It
+//! costs nothing when not asked for. Each attempt is also a `vonage_account.request` tracing
+//! span (operation, host, attempt, status, request id), never with credentials.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let client = fake.client();
+//! let answer = client.account().balance().with_meta().await?;
+//! println!("{} EUR, request id {:?}", answer.value.value, answer.request_id());
+//! for id in answer.meta.request_ids() {
+//!     println!("attempt answered with request id {id}"); // one per attempt
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! # Rotating a secret
 //!
@@ -191,7 +206,7 @@ mod validate;
 
 pub use account::{Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, UrlChange};
 pub use amount::{Amount, ParseAmountError};
-pub use call::{ResponseMeta, with_response_meta};
+pub use call::{Answer, Attempt, Call, ResponseMeta, with_response_meta};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REST_URL, DEFAULT_TIMEOUT,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::{Client, Error, call::call, generated::secrets::types, validate};
+use crate::{Answer, Call, Client, Error, call::call, generated::secrets::types, validate};
 
 /// The most secrets one API key can have at a time.
 pub const MAX_SECRETS_PER_KEY: usize = 2;
@@ -75,16 +75,18 @@ impl Secrets {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn list(&self) -> Result<Vec<Secret>, Error> {
-        let api = self.api()?;
-        let list = call(api.retrieve_api_secrets(&self.api_key)).await?;
-        Ok(list
-            .value
-            .embedded
-            .secrets
-            .into_iter()
-            .map(Secret::from)
-            .collect())
+    pub fn list(&self) -> Call<impl Future<Output = Result<Answer<Vec<Secret>>, Error>>> {
+        Call::new(async move {
+            let api = self.api()?;
+            let list = call(api.retrieve_api_secrets(&self.api_key)).await?;
+            Ok(list.map(|list| {
+                list.embedded
+                    .secrets
+                    .into_iter()
+                    .map(Secret::from)
+                    .collect()
+            }))
+        })
     }
 
     /// One secret by id (`GET /accounts/{key}/secrets/{id}`).
@@ -94,11 +96,13 @@ impl Secrets {
     /// let secret = client.secrets().get("01234567-aaaa-bbbb-cccc-defdefdefdef").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn get(&self, secret_id: &str) -> Result<Secret, Error> {
-        let api = self.api()?;
-        validate::secret_id(secret_id)?;
-        let secret = call(api.retrieve_api_secret(&self.api_key, secret_id)).await?;
-        Ok(secret.value.into())
+    pub fn get(&self, secret_id: &str) -> Call<impl Future<Output = Result<Answer<Secret>, Error>>> {
+        Call::new(async move {
+            let api = self.api()?;
+            validate::secret_id(secret_id)?;
+            let secret = call(api.retrieve_api_secret(&self.api_key, secret_id)).await?;
+            Ok(secret.map(Secret::from))
+        })
     }
 
     /// Adds a secret (`POST /accounts/{key}/secrets`). It is checked against the rules first
@@ -112,16 +116,21 @@ impl Secrets {
     /// println!("new secret {}", created.id);
     /// # Ok(()) }
     /// ```
-    pub async fn create(&self, secret: impl Into<SecretString>) -> Result<Secret, Error> {
+    pub fn create(
+        &self,
+        secret: impl Into<SecretString>,
+    ) -> Call<impl Future<Output = Result<Answer<Secret>, Error>>> {
         let secret: SecretString = secret.into();
-        let api = self.api()?;
-        validate::validate_secret(secret.expose_secret())?;
-        let mut body = types::CreateSecretRequest {
-            secret: secret.expose_secret().to_owned(),
-        };
-        let created = call(api.create_api_secret(&self.api_key, &body)).await;
-        zeroize::Zeroize::zeroize(&mut body.secret);
-        Ok(created?.value.into())
+        Call::new(async move {
+            let api = self.api()?;
+            validate::validate_secret(secret.expose_secret())?;
+            let mut body = types::CreateSecretRequest {
+                secret: secret.expose_secret().to_owned(),
+            };
+            let created = call(api.create_api_secret(&self.api_key, &body)).await;
+            zeroize::Zeroize::zeroize(&mut body.secret);
+            Ok(created?.map(Secret::from))
+        })
     }
 
     /// Revokes a secret at once (`DELETE /accounts/{key}/secrets/{id}`). The last secret of a key
@@ -132,10 +141,11 @@ impl Secrets {
     /// client.secrets().revoke("01234567-aaaa-bbbb-cccc-defdefdefdef").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn revoke(&self, secret_id: &str) -> Result<(), Error> {
-        let api = self.api()?;
-        validate::secret_id(secret_id)?;
-        call(api.revoke_api_secret(&self.api_key, secret_id)).await?;
-        Ok(())
+    pub fn revoke(&self, secret_id: &str) -> Call<impl Future<Output = Result<Answer<()>, Error>>> {
+        Call::new(async move {
+            let api = self.api()?;
+            validate::secret_id(secret_id)?;
+            call(api.revoke_api_secret(&self.api_key, secret_id)).await
+        })
     }
 }

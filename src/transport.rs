@@ -70,7 +70,7 @@ impl Transport {
         note(|r| r.operation = operation);
         loop {
             attempt += 1;
-            note(|r| r.attempts = attempt);
+            note(|r| r.start_attempt(attempt));
             // Keep a copy while another attempt is still allowed. Our bodies are always bytes,
             // so this clone succeeds.
             let spare = self

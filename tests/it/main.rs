@@ -23,6 +23,7 @@ mod load;
 mod observability;
 mod operations;
 mod reliability;
+mod request_ids;
 mod rotation;
 mod tls;
 mod validation;
