@@ -2,12 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    Amount, Answer, Call, Client, Error,
-    call::call,
-    generated::account::types,
-    validate,
-};
+use crate::{Amount, Answer, Call, Client, Error, call::call, generated::account::types, validate};
 
 /// The balance, top-up and settings calls, from [`Client::account`]. Holds a clone of the client
 /// (one `Arc`), so it can be stored and moved into tasks.

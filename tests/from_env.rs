@@ -33,7 +33,11 @@ async fn from_env_reads_the_key_secret_its_id_and_both_hosts() {
     }
     let client = Client::from_env().unwrap();
     assert_eq!(client.api_key(), DOC_KEY);
-    assert_eq!(client.api_secret_id(), None, "VONAGE_API_SECRET_ID is optional");
+    assert_eq!(
+        client.api_secret_id(),
+        None,
+        "VONAGE_API_SECRET_ID is optional"
+    );
     client.account().balance().await.unwrap();
     client.secrets().list().await.unwrap();
     let requests = fake.requests();
