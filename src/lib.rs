@@ -122,21 +122,44 @@
 //!
 //! # Rotating a secret
 //!
-//! [`Secrets::rotate`] replaces a secret without downtime and never leaves the key without a
-//! working secret; see [`Rotate`] for the steps. A rotation is a workflow of several calls, so it
-//! fails with its own [`RotationError`], which says which step stopped and what state the key
-//! was left in.
+//! A rotation never leaves the key without a working secret. It comes in two forms; pick by who
+//! holds the secret:
+//!
+//! | who holds the secret | use | what happens to the old secret |
+//! |---|---|---|
+//! | **one process**, this one | [`Secrets::rotate`] | revoked as soon as the new one is proven; switch to the returned client at once |
+//! | **a fleet**: replicas, jobs, other services | [`Secrets::stage`], roll out, then [`Secrets::retire`] | keeps working until you retire it, after every holder has reloaded |
+//!
+//! One step revokes the old secret at once, so any other holder gets 401 until it reloads:
+//! never use it for a secret that more than one process holds.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let fake = vonage_account::testing::FakeVonage::start().await;
 //! # let client = fake.client();
-//! let rotated = client.secrets().rotate("Fresh-Secret-2027").make_room(true).await?;
+//! // A fleet: stage, roll out, retire.
+//! let staged = client.secrets().stage("Fresh-Secret-2027").make_room(true).await?;
+//! // ... deploy the new secret (id staged.secret.id) to every holder; both secrets work ...
+//! staged.client.secrets().retire(&staged.old_secret_id).await?; // safe to repeat
+//!
+//! // A single holder: one step.
+//! let rotated = staged.client.secrets().rotate("Fresher-Secret-2028").await?;
 //! let client = rotated.client; // uses the new secret; the old one is revoked
 //! # assert!(client.verify_credentials().await.is_ok());
 //! # Ok(()) }
 //! ```
+//!
+//! Between stage and retire, [`Secrets::rotation_state`] reads the state from the API alone
+//! (after a stage the key has two secrets; the newer is the staged one), so a process that
+//! stopped half-way can finish: [`Secrets::resume_stage`] with the new value, then
+//! [`Secrets::retire`]. A retire of a secret that is already gone is done, not an error.
+//!
+//! A sub-account's rotation ([`Client::secrets_for`]) hands back a [`SubAccountClient`], which
+//! authenticates as the sub-account and cannot take the place of the primary [`Client`].
+//!
+//! A rotation is a workflow of several calls, so it fails with its own [`RotationError`], which
+//! says which step stopped and what state the key was left in.
 //!
 //! # Serialization
 //!
@@ -215,8 +238,13 @@ pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
 pub use operation::{Api, Operation};
 pub use retry::{RetryClass, RetryConfig};
-pub use rotation::{Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationStep};
-pub use secrets::{MAX_SECRETS_PER_KEY, Secret, Secrets};
+pub use rotation::{
+    Retired, Rotate, RotatedClient, Rotation, RotationCause, RotationError, RotationRefusal,
+    RotationState, RotationStep, Stage, Staged,
+};
+pub use secrets::{
+    KeyRole, MAX_SECRETS_PER_KEY, OwnKey, Secret, Secrets, SubAccount, SubAccountClient,
+};
 pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret};
 
 /// Re-exported so callers can name the secret type the builder takes.

@@ -19,6 +19,7 @@ mod connection_reuse;
 mod decoders;
 mod errors;
 mod fake;
+mod fleet_rotation;
 mod load;
 mod observability;
 mod operations;
