@@ -14,13 +14,16 @@ mod build_script;
 
 mod body_limit;
 mod cli;
+mod cli_generate;
 mod codegen;
 mod connection_reuse;
 mod decoders;
 mod errors;
 mod fake;
 mod fleet_rotation;
+mod generate_secret;
 mod load;
+mod money;
 mod observability;
 mod operations;
 mod reliability;
