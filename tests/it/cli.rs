@@ -1,5 +1,6 @@
 //! The `vonage-account` binary, run as a process against the fake server: every command, every
-//! exit code, the `--json` shapes, and that no secret is ever printed.
+//! exit code, the `--json` shapes, and that no secret is ever printed. The harness (`cli`, `Run`)
+//! is shared with `cli_rotate.rs`.
 
 #![cfg(all(feature = "cli", feature = "test-server"))]
 
@@ -12,41 +13,41 @@ use vonage_account::{
     testing::{FakeVonage, Fault},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_vonage-account");
-const KEY: &str = "abcd1234";
-const SECRET: &str = "Abcdef123456";
-const SUB: &str = "sub12345";
-const SUB_SECRET: &str = "Subsecret123";
-const NEW_SECRET: &str = "Fresh-N3w-Secret";
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_vonage-account");
+pub(crate) const KEY: &str = "abcd1234";
+pub(crate) const SECRET: &str = "Abcdef123456";
+pub(crate) const SUB: &str = "sub12345";
+pub(crate) const SUB_SECRET: &str = "Subsecret123";
+pub(crate) const NEW_SECRET: &str = "Fresh-N3w-Secret";
 
 /// One run of the binary.
 #[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:?}"))
     }
 
-    fn error_json(&self) -> Value {
+    pub(crate) fn error_json(&self) -> Value {
         let line = self.stderr.trim();
         assert_eq!(line.lines().count(), 1, "one line on stderr: {self:?}");
         serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("stderr is not a JSON object ({e}): {self:?}"))
     }
 
-    fn assert_code(&self, code: i32) -> &Self {
+    pub(crate) fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "exit code: {self:?}");
         self
     }
 
     /// Neither the API secrets nor a new secret appear anywhere in the output.
-    fn assert_no_secret(&self) -> &Self {
+    pub(crate) fn assert_no_secret(&self) -> &Self {
         for secret in [SECRET, SUB_SECRET, NEW_SECRET] {
             assert!(
                 !self.stdout.contains(secret) && !self.stderr.contains(secret),
@@ -58,12 +59,12 @@ impl Run {
 }
 
 /// A command line to run, with the fake's URL and credentials in the environment.
-struct Cli {
+pub(crate) struct Cli {
     command: tokio::process::Command,
     stdin: Option<String>,
 }
 
-fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
+pub(crate) fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
     let mut cli = bare(args);
     cli.command
         .env("VONAGE_API_KEY", fake.api_key())
@@ -74,12 +75,13 @@ fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
 }
 
 /// A command line with no VONAGE_* variables at all.
-fn bare(args: &[&str]) -> Cli {
+pub(crate) fn bare(args: &[&str]) -> Cli {
     let mut command = tokio::process::Command::new(BIN);
     command.args(args);
     for var in [
         "VONAGE_API_KEY",
         "VONAGE_API_SECRET",
+        "VONAGE_API_SECRET_ID",
         "VONAGE_REST_URL",
         "VONAGE_API_URL",
         "VONAGE_TIMEOUT",
@@ -94,17 +96,17 @@ fn bare(args: &[&str]) -> Cli {
 }
 
 impl Cli {
-    fn env(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Self {
         self.command.env(name, value);
         self
     }
 
-    fn stdin(mut self, text: &str) -> Self {
+    pub(crate) fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_owned());
         self
     }
 
-    async fn run(mut self) -> Run {
+    pub(crate) async fn run(mut self) -> Run {
         self.command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

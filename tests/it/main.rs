@@ -15,6 +15,7 @@ mod build_script;
 mod body_limit;
 mod cli;
 mod cli_generate;
+mod cli_rotate;
 mod codegen;
 mod connection_reuse;
 mod decoders;
