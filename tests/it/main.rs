@@ -30,6 +30,7 @@ mod operations;
 mod reliability;
 mod request_ids;
 mod rotation;
+mod service;
 mod tls;
 mod validation;
 mod wire;
