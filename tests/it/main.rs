@@ -20,6 +20,7 @@ mod codegen;
 mod connection_reuse;
 mod decoders;
 mod errors;
+mod examples;
 mod fake;
 mod fleet_rotation;
 mod generate_secret;
