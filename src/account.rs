@@ -6,6 +6,9 @@ use crate::{Amount, Answer, Call, Client, Error, call::call, generated::account:
 
 /// The balance, top-up and settings calls, from [`Client::account`]. Holds a clone of the client
 /// (one `Arc`), so it can be stored and moved into tasks.
+///
+/// Each method returns a [`Call`]: await it for the value, or await `.with_meta()` for the value
+/// with its request id ([`Answer`]).
 #[derive(Debug, Clone)]
 pub struct Account {
     client: Client,

@@ -16,6 +16,10 @@ pub const MAX_SECRETS_PER_KEY: usize = 2;
 /// `Secrets<SubAccount>`). Holds a clone of the client (one `Arc`), so it can be stored and
 /// moved into tasks.
 ///
+/// Each call returns a [`Call`]: await it for the value, or await `.with_meta()` for the value
+/// with its request id ([`Answer`]). The rotations are in [`Secrets::rotate`] (one step) and
+/// [`Secrets::stage`] / [`Secrets::retire`] (two phases, for a fleet).
+///
 /// The [`KeyRole`] parameter only decides what a rotation hands back: a [`Client`] for the
 /// client's own key, a [`SubAccountClient`] for a sub-account's, so that the two cannot be
 /// mixed up.
