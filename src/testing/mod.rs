@@ -24,6 +24,7 @@
 mod account;
 mod answers;
 mod faults;
+mod pricing;
 mod routes;
 mod secrets;
 mod server;
@@ -39,6 +40,7 @@ use tokio::sync::oneshot;
 
 pub use crate::Operation;
 pub use faults::{Fault, FaultKind};
+pub use pricing::SeedPricing;
 pub use server::RecordedRequest;
 pub use state::{Seed, SeedSettings, SubAccountSeed};
 
@@ -106,6 +108,7 @@ impl FakeVonage {
             .map_err(|source| FakeError::Bind { addr, source })?;
         let shared = Arc::new(Shared {
             seed,
+            started: std::time::Instant::now(),
             inner: Mutex::new(Inner {
                 accounts,
                 faults: Vec::new(),

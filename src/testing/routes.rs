@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use super::{
     account,
     answers::{Answer, credentials, key_not_found, not_found, unauthorized},
-    secrets,
+    pricing, secrets,
     state::Accounts,
 };
 use crate::{Api, Operation};
@@ -38,11 +38,23 @@ pub(crate) fn dispatch(accounts: &mut Accounts, request: &Incoming<'_>) -> Answe
         return unauthorized();
     }
     let body = request.body;
+    let service = operation
+        .path_param(request.path, "type")
+        .unwrap_or_default();
     match operation {
         Operation::GetAccountBalance => own(accounts, &caller, account::balance),
         Operation::TopUpAccountBalance => own(accounts, &caller, |a| account::top_up(a, body)),
         Operation::ChangeAccountSettings => {
             own(accounts, &caller, |a| account::change_settings(a, body))
+        }
+        Operation::RetrievePricingCountry => {
+            pricing::country(&mut accounts.prices, service, request.query)
+        }
+        Operation::RetrievePricingAllCountries => {
+            pricing::all_countries(&mut accounts.prices, service)
+        }
+        Operation::RetrievePrefixPricing => {
+            pricing::prefix(&mut accounts.prices, service, request.query)
         }
         Operation::RetrieveApiSecrets => {
             managed(accounts, &caller, operation, request.path, |key, a| {

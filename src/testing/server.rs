@@ -23,6 +23,8 @@ const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 pub(crate) struct Shared {
     pub(crate) seed: Seed,
+    /// When the fake started: the request log's times count from here.
+    pub(crate) started: std::time::Instant,
     pub(crate) inner: Mutex<Inner>,
 }
 
@@ -52,6 +54,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
 /// A request the fake received, as it crossed the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedRequest {
+    /// When it arrived, in milliseconds since the fake started.
+    pub received_ms: u64,
     /// The operation its method and path belong to (written as its `operationId` in JSON);
     /// `None` for a path no operation serves.
     pub route: Option<Operation>,
@@ -113,6 +117,7 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
     let fault = {
         let mut inner = shared.lock();
         inner.log.push(RecordedRequest {
+            received_ms: shared.started.elapsed().as_millis() as u64,
             route: operation,
             method: method.clone(),
             path: path.clone(),

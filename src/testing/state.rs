@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::pricing::{PriceTable, SeedPricing};
+
 /// Money in the fake: a count of 10⁻⁸ EUR (the eighth decimal the API reports), so top-ups add
 /// exactly.
 pub(crate) type TenNanoEur = i128;
@@ -73,6 +75,8 @@ pub struct Seed {
     pub settings: SeedSettings,
     /// Sub-accounts owned by the primary account.
     pub sub_accounts: Vec<SubAccountSeed>,
+    /// The price table and how pricing lookups are answered.
+    pub pricing: SeedPricing,
 }
 
 impl Default for Seed {
@@ -90,6 +94,7 @@ impl Default for Seed {
                 api_key: "sub12345".into(),
                 secrets: vec!["Subsecret123".into()],
             }],
+            pricing: SeedPricing::default(),
         }
     }
 }
@@ -176,6 +181,7 @@ pub(crate) struct AccountState {
 #[derive(Debug, Clone)]
 pub(crate) struct Accounts {
     pub(crate) by_key: BTreeMap<String, AccountState>,
+    pub(crate) prices: PriceTable,
 }
 
 fn new_secret(value: &str) -> StoredSecret {
@@ -249,7 +255,10 @@ impl Accounts {
                 },
             );
         }
-        Ok(Accounts { by_key })
+        Ok(Accounts {
+            by_key,
+            prices: PriceTable::new(&seed.pricing),
+        })
     }
 
     /// Whether `key:secret` are valid credentials (any active secret of the key works).

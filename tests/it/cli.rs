@@ -783,6 +783,11 @@ async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
     assert_eq!(sub.len(), 1);
     let err = client.secrets().create("weak").await.unwrap_err();
     assert_eq!(err.kind(), vonage_account::ErrorKind::Validation);
+    let sms = vonage_account::ServiceType::Sms;
+    let pricing = client.pricing();
+    assert_eq!(pricing.country(sms, "DE").await.unwrap().country_code, "DE");
+    assert_eq!(pricing.prefix(sms, "1").await.unwrap().len(), 3);
+    assert!(!pricing.all_countries(sms).await.unwrap().is_empty());
 
     // The binary as a client of the binary.
     let run = bare(&["balance"])
