@@ -188,11 +188,13 @@
 //!
 //! # Serialization
 //!
-//! The crate's own public types ([`Balance`], [`Settings`], [`Secret`]; the CLI's `--json`
-//! prints these shapes) serialize in one style: field names are the Rust field names
-//! (snake_case), a value that is not there (an unset webhook URL) is `null`, never `""`, times
-//! are RFC 3339 (`2026-01-02T03:04:05Z`), and an [`Amount`] is a JSON number with every decimal
-//! the API sent. Each also deserializes from what it serializes to. The API's own spellings
+//! The crate's own public types ([`Balance`], [`Settings`], [`Secret`], [`CountryPricing`],
+//! [`NetworkPricing`]; the CLI's `--json` prints these shapes) serialize in one style: field
+//! names are the Rust field names (snake_case); a value that is not there is never `""` (an
+//! unset webhook URL in [`Settings`] is `null`, and a field a price answer left out is left out
+//! of [`CountryPricing`] and [`NetworkPricing`] too); times are RFC 3339
+//! (`2026-01-02T03:04:05Z`); and an [`Amount`] is a JSON number with every decimal the API sent.
+//! Each also deserializes from what it serializes to. The API's own spellings
 //! (`autoReload`, `mo-callback-url`) belong to the wire and stay inside the generated clients;
 //! [`HttpForwardMethod`], which the generated client sends as it is, keeps its wire values
 //! (`POST_JSON`).

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use crate::common;
 
 use common::*;
-use vonage_account::{Operation, ResponseMeta, SettingsUpdate, testing::Fault, with_response_meta};
+use vonage_account::{
+    Operation, ResponseMeta, ServiceType, SettingsUpdate, testing::Fault, with_response_meta,
+};
 
 /// A request id as the fake makes them: a UUID.
 fn is_request_id(id: &str) -> bool {
@@ -60,6 +62,15 @@ async fn every_operation_hands_back_its_request_id_when_asked() {
     assert_one_clean_attempt(&revoked.meta, Operation::RevokeApiSecret);
     assert_eq!(revoked.meta.status.as_u16(), 204);
 
+    let priced = client
+        .pricing()
+        .country(ServiceType::Sms, "DE")
+        .with_meta()
+        .await
+        .unwrap();
+    assert_one_clean_attempt(&priced.meta, Operation::RetrievePricingCountry);
+    assert_eq!(priced.value.country_code, "DE");
+
     // Every answer had its own id.
     let ids: HashSet<String> = [
         &balance.meta,
@@ -69,11 +80,12 @@ async fn every_operation_hands_back_its_request_id_when_asked() {
         &listed.meta,
         &created.meta,
         &revoked.meta,
+        &priced.meta,
     ]
     .iter()
     .filter_map(|m| m.request_id.clone())
     .collect();
-    assert_eq!(ids.len(), 7);
+    assert_eq!(ids.len(), 8);
 
     // Awaited plainly, the same calls give the value alone.
     let plain = account.settings().await.unwrap();
