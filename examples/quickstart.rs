@@ -6,32 +6,39 @@
 //! hosts, or the ones in `VONAGE_REST_URL` / `VONAGE_API_URL`.
 //!
 //! Run: `cargo run --example quickstart`
+//!
+//! Everything but `main` is production code: it takes a `Client` and never sees the fake.
 
-use vonage_account::{Client, Error, ServiceType, SettingsUpdate, testing::FakeVonage};
+use vonage_account::{Client, Error, ServiceType, SettingsUpdate};
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("VONAGE_API_KEY").is_some() {
         let client = Client::from_env()?;
         println!("Credentials found: running the read-only calls against the real API.\n");
-        return read_only(&client).await;
+        return Ok(read_only(&client).await?);
     }
-    let fake = FakeVonage::start().await;
+    // The demo's only choice: without credentials, the embedded fake server.
+    let fake = vonage_account::testing::FakeVonage::start().await;
     println!(
         "No VONAGE_API_KEY set: using the embedded fake Vonage server at {}\n",
         fake.url()
     );
     let client = fake.client();
     read_only(&client).await?;
-    changes(&client, &fake).await
+    changes(&client).await?;
+    println!("\nThe fake saw {} API requests.", fake.requests().len());
+    Ok(())
 }
 
 async fn read_only(client: &Client) -> Result<(), Error> {
-    let balance = client.account().balance().await?;
+    let answer = client.account().balance().with_meta().await?;
+    let balance = &answer.value;
     println!(
-        "balance:          {} EUR (auto-reload {})",
+        "balance:          {} EUR (auto-reload {}; request id {})",
         balance.value,
-        if balance.auto_reload { "on" } else { "off" }
+        if balance.auto_reload { "on" } else { "off" },
+        answer.request_id().unwrap_or("none"),
     );
     let settings = client.account().settings().await?;
     println!(
@@ -73,7 +80,7 @@ async fn read_only(client: &Client) -> Result<(), Error> {
     Ok(())
 }
 
-async fn changes(client: &Client, fake: &FakeVonage) -> Result<(), Error> {
+async fn changes(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     let account = client.account();
     let update = SettingsUpdate::new()
         .mo_callback_url("https://example.com/webhooks/inbound-sms")
@@ -128,6 +135,18 @@ async fn changes(client: &Client, fake: &FakeVonage) -> Result<(), Error> {
         "sub-account:      {} secret(s) on sub12345, managed with the primary credentials",
         sub.list().await?.len()
     );
-    println!("\nThe fake saw {} API requests.", fake.requests().len());
+
+    // A rotation for a fleet: stage (both secrets work), roll out, retire the old one.
+    let staged = secrets.stage("Quickstart-Stage-2").await?;
+    println!(
+        "staged secret:    {} next to {}",
+        staged.secret.id, staged.old_secret_id
+    );
+    let retired = staged
+        .client
+        .secrets()
+        .retire(&staged.old_secret_id)
+        .await?;
+    println!("retired secret:   {} ({retired:?})", staged.old_secret_id);
     Ok(())
 }

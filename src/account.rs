@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Amount, Client, Error,
+    Amount, Answer, Call, Client, Error,
     call::{call, call_raw},
     generated::account::types,
     validate,
@@ -11,6 +11,9 @@ use crate::{
 
 /// The balance, top-up and settings calls, from [`Client::account`]. Holds a clone of the client
 /// (one `Arc`), so it can be stored and moved into tasks.
+///
+/// Each method returns a [`Call`]: await it for the value, or await `.with_meta()` for the value
+/// with its request id ([`Answer`]).
 #[derive(Debug, Clone)]
 pub struct Account {
     client: Client,
@@ -26,34 +29,61 @@ impl Client {
 }
 
 /// The account balance.
+///
+/// Serialized in the crate's style (see [the crate docs](crate#serialization)):
+///
+/// ```
+/// # use vonage_account::Balance;
+/// let balance: Balance = serde_json::from_str(r#"{"value": 10.28, "auto_reload": true}"#).unwrap();
+/// assert!(balance.auto_reload);
+/// assert_eq!(
+///     serde_json::to_string(&balance).unwrap(),
+///     r#"{"value":10.28,"auto_reload":true}"#
+/// );
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Balance {
     /// The balance in EUR, with every decimal the API sent.
     pub value: Amount,
     /// Whether auto-reload is enabled (top-ups need it).
-    #[serde(rename = "autoReload")]
     pub auto_reload: bool,
 }
 
 /// The account's default SMS webhook settings and its rate limits.
+///
+/// Serialized in the crate's style (see [the crate docs](crate#serialization)): an unset URL is
+/// `null`, never `""`.
+///
+/// ```
+/// # use vonage_account::Settings;
+/// let settings = Settings {
+///     mo_callback_url: Some("https://example.com/inbound".into()),
+///     dr_callback_url: None,
+///     max_outbound_request: Some(30),
+///     max_inbound_request: Some(30),
+///     max_calls_per_second: Some(30),
+/// };
+/// let json = serde_json::to_value(&settings).unwrap();
+/// assert_eq!(json["mo_callback_url"], "https://example.com/inbound");
+/// assert!(json["dr_callback_url"].is_null());
+/// assert_eq!(serde_json::from_value::<Settings>(json).unwrap(), settings);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Settings {
     /// The default webhook URL for inbound SMS; `None` when unset.
-    #[serde(rename = "mo-callback-url", with = "empty_is_none", default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(deserialize_with = "empty_is_none", default)]
     pub mo_callback_url: Option<String>,
     /// The webhook URL for delivery receipts; `None` when unset.
-    #[serde(rename = "dr-callback-url", with = "empty_is_none", default)]
-    #[schemars(with = "Option<String>")]
+    #[serde(deserialize_with = "empty_is_none", default)]
     pub dr_callback_url: Option<String>,
     /// The maximum number of outbound messages per second.
-    #[serde(rename = "max-outbound-request", default)]
+    #[serde(default)]
     pub max_outbound_request: Option<i64>,
     /// The maximum number of inbound messages per second.
-    #[serde(rename = "max-inbound-request", default)]
+    #[serde(default)]
     pub max_inbound_request: Option<i64>,
     /// The maximum number of API calls per second.
-    #[serde(rename = "max-calls-per-second", default)]
+    #[serde(default)]
     pub max_calls_per_second: Option<i64>,
 }
 
@@ -211,11 +241,13 @@ impl Account {
     /// println!("{} EUR, auto-reload {}", balance.value, balance.auto_reload);
     /// # Ok(()) }
     /// ```
-    pub async fn balance(&self) -> Result<Balance, Error> {
-        let balance = call(self.api().get_account_balance()).await?.value;
-        Ok(Balance {
-            value: balance.value,
-            auto_reload: balance.auto_reload,
+    pub fn balance(&self) -> Call<impl Future<Output = Result<Answer<Balance>, Error>>> {
+        Call::new(async move {
+            let answer = call(self.api().get_account_balance()).await?;
+            Ok(answer.map(|balance| Balance {
+                value: balance.value,
+                auto_reload: balance.auto_reload,
+            }))
         })
     }
 
@@ -235,59 +267,68 @@ impl Account {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn top_up(&self, trx: &str) -> Result<TopUp, Error> {
-        validate::trx(trx)?;
-        let body = types::TopUpRequest {
-            trx: trx.to_owned(),
-        };
-        // The answer is decided here from its bytes: the generated type would refuse a 2xx
-        // without a code, and a code that is a number.
-        let answer = call_raw(self.api().top_up_account_balance(&body)).await?;
-        let text = crate::error::strip_bom(&answer.body);
-        let json = if text.iter().all(u8::is_ascii_whitespace) {
-            None
-        } else {
-            // A body that cannot be read may have carried a failure code (a cut-off
-            // `{"error-code":"420"…`): neither a success nor a failure can be told, and the
-            // error says the top-up was accepted and has probably taken effect.
-            match serde_json::from_slice::<serde_json::Value>(text) {
-                Ok(json) => Some(json),
-                Err(e) => return Err(answer.into_decode_error(&e.to_string())),
-            }
-        };
-        let field = |name: &str| {
-            json.as_ref()
-                .and_then(|j| j.get(name))
-                .and_then(|v| match v {
-                    serde_json::Value::Null => None,
-                    serde_json::Value::String(s) => Some(s.trim().to_owned()),
-                    other => Some(other.to_string()),
-                })
-                .filter(|s| !s.is_empty())
-        };
-        match field("error-code") {
-            // A code, and not the success code: a failure, whatever the status said.
-            Some(code) if code != "200" => Err(answer.into_error()),
-            code => {
-                let mut label = field("error-code-label");
-                if let Some(label) = &mut label {
-                    answer.redactor().redact_string(label);
+    pub fn top_up<'a>(
+        &'a self,
+        trx: &'a str,
+    ) -> Call<impl Future<Output = Result<Answer<TopUp>, Error>> + 'a> {
+        Call::new(async move {
+            validate::trx(trx)?;
+            let body = types::TopUpRequest {
+                trx: trx.to_owned(),
+            };
+            // The answer is decided here from its bytes: the generated type would refuse a 2xx
+            // without a code, and a code that is a number.
+            let answer = call_raw(self.api().top_up_account_balance(&body)).await?;
+            let text = crate::error::strip_bom(&answer.body);
+            let json = if text.iter().all(u8::is_ascii_whitespace) {
+                None
+            } else {
+                // A body that cannot be read may have carried a failure code (a cut-off
+                // `{"error-code":"420"…`): neither a success nor a failure can be told, and the
+                // error says the top-up was accepted and has probably taken effect.
+                match serde_json::from_slice::<serde_json::Value>(text) {
+                    Ok(json) => Some(json),
+                    Err(e) => return Err(answer.into_decode_error(&e.to_string())),
                 }
-                if code.is_none() {
-                    tracing::warn!(
-                        status = answer.status.as_u16(),
-                        request_id = answer.request_id.as_deref(),
-                        "vonage_account.top_up_unconfirmed"
-                    );
+            };
+            let field = |name: &str| {
+                json.as_ref()
+                    .and_then(|j| j.get(name))
+                    .and_then(|v| match v {
+                        serde_json::Value::Null => None,
+                        serde_json::Value::String(s) => Some(s.trim().to_owned()),
+                        other => Some(other.to_string()),
+                    })
+                    .filter(|s| !s.is_empty())
+            };
+            match field("error-code") {
+                // A code, and not the success code: a failure, whatever the status said.
+                Some(code) if code != "200" => Err(answer.into_error()),
+                code => {
+                    let mut label = field("error-code-label");
+                    if let Some(label) = &mut label {
+                        answer.redactor().redact_string(label);
+                    }
+                    if code.is_none() {
+                        tracing::warn!(
+                            status = answer.status.as_u16(),
+                            request_id = answer.request_id.as_deref(),
+                            "vonage_account.top_up_unconfirmed"
+                        );
+                    }
+                    let meta = answer.meta()?;
+                    Ok(Answer {
+                        value: TopUp {
+                            status: answer.status,
+                            request_id: answer.request_id,
+                            error_code: code,
+                            error_code_label: label,
+                        },
+                        meta,
+                    })
                 }
-                Ok(TopUp {
-                    status: answer.status,
-                    request_id: answer.request_id,
-                    error_code: code,
-                    error_code_label: label,
-                })
             }
-        }
+        })
     }
 
     /// The current settings: a settings `POST` with no fields, which changes nothing.
@@ -298,8 +339,8 @@ impl Account {
     /// println!("inbound SMS go to {:?}", settings.mo_callback_url);
     /// # Ok(()) }
     /// ```
-    pub async fn settings(&self) -> Result<Settings, Error> {
-        self.send_settings(&types::SettingsRequest::default()).await
+    pub fn settings(&self) -> Call<impl Future<Output = Result<Answer<Settings>, Error>>> {
+        Call::new(self.send_settings(Ok(types::SettingsRequest::default())))
     }
 
     /// Changes the settings and returns them as they are afterwards (`POST /account/settings`).
@@ -312,40 +353,35 @@ impl Account {
     /// let settings = client.account().update_settings(&update).await?;
     /// # Ok(()) }
     /// ```
-    pub async fn update_settings(&self, update: &SettingsUpdate) -> Result<Settings, Error> {
-        let request = update.to_request()?;
-        self.send_settings(&request).await
+    pub fn update_settings(
+        &self,
+        update: &SettingsUpdate,
+    ) -> Call<impl Future<Output = Result<Answer<Settings>, Error>>> {
+        Call::new(self.send_settings(update.to_request()))
     }
 
-    async fn send_settings(&self, request: &types::SettingsRequest) -> Result<Settings, Error> {
+    /// Sends a settings request, or the error found while building it.
+    async fn send_settings(
+        &self,
+        request: Result<types::SettingsRequest, Error>,
+    ) -> Result<Answer<Settings>, Error> {
+        let request = request?;
         // Setting the same values again gives the same result, so both reads and updates retry
         // (the spec's `x-retry: repeatable`).
-        let settings = call(self.api().change_account_settings(request))
-            .await?
-            .value;
+        let answer = call(self.api().change_account_settings(&request)).await?;
         let url = |u: Option<String>| u.filter(|u| !u.is_empty());
-        Ok(Settings {
+        Ok(answer.map(|settings| Settings {
             mo_callback_url: url(settings.mo_callback_url),
             dr_callback_url: url(settings.dr_callback_url),
             max_outbound_request: settings.max_outbound_request,
             max_inbound_request: settings.max_inbound_request,
             max_calls_per_second: settings.max_calls_per_second,
-        })
+        }))
     }
 }
 
-/// `None` is the empty string on the wire.
-mod empty_is_none {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(
-        value: &Option<String>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.serialize_str(value.as_deref().unwrap_or_default())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
-    }
+/// An unset URL reads as `None` whether it is written `null`, left out, or `""` (as the wire
+/// has it).
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
 }

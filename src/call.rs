@@ -6,8 +6,19 @@
 //! [`CallRecord`] that [`call`] sets up around each generated call and reads afterwards. (Which
 //! retry class a call has does not travel this way: the transport reads it from the operation
 //! table.)
+//!
+//! Every facade method returns a [`Call`]: awaited, it gives the value; through
+//! [`Call::with_meta`], the value with the [`ResponseMeta`] of the answer that carried it. Both
+//! are the same future underneath, so the metadata costs nothing when nobody asks for it: the
+//! request id is read from the answer either way, and the list of earlier attempts only grows
+//! when a call was retried.
 
-use std::{cell::RefCell, sync::Arc};
+use std::{
+    cell::RefCell,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
 
 use bytes::Bytes;
 use progenitor_client::{Error as G, ResponseValue};
@@ -26,8 +37,12 @@ use crate::{
 pub(crate) struct CallRecord {
     pub(crate) operation: Option<Operation>,
     pub(crate) attempts: u32,
+    /// The current attempt's status, once it answered.
     pub(crate) status: Option<StatusCode>,
+    /// The current attempt's request id, once it answered.
     pub(crate) request_id: Option<String>,
+    /// The attempts before the current one, oldest first (empty unless the call was retried).
+    pub(crate) retried: Vec<Attempt>,
     /// The last response's body was larger than this limit (and was not read).
     pub(crate) too_large: Option<usize>,
     /// The credentials the request carried, to redact them from whatever of the answer reaches
@@ -41,13 +56,36 @@ pub(crate) struct CallRecord {
 }
 
 impl CallRecord {
-    /// What callers may see of this record, for an answer with `status`.
+    /// Starts attempt number `attempt`: the previous one, if any, joins the earlier attempts.
+    pub(crate) fn start_attempt(&mut self, attempt: u32) {
+        if self.attempts > 0 {
+            self.retried.push(Attempt {
+                status: self.status.take(),
+                request_id: self.request_id.take(),
+            });
+        }
+        self.attempts = attempt;
+    }
+
+    /// A copy of what callers may see of this record, for an answer with `status`.
     fn meta(&self, status: StatusCode) -> Option<ResponseMeta> {
         Some(ResponseMeta {
             operation: self.operation?,
             status,
             request_id: self.request_id.clone(),
             attempts: self.attempts,
+            retried: self.retried.clone(),
+        })
+    }
+
+    /// What callers may see of this record, for an answer with `status`, without copying.
+    fn into_meta(self, status: StatusCode) -> Option<ResponseMeta> {
+        Some(ResponseMeta {
+            operation: self.operation?,
+            status,
+            request_id: self.request_id,
+            attempts: self.attempts,
+            retried: self.retried,
         })
     }
 
@@ -84,8 +122,10 @@ pub(crate) fn with_record<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> 
 /// Runs `fut` and also returns the [`ResponseMeta`] of every answer the crate's calls inside it
 /// received (successes and API errors alike), in order.
 ///
-/// This is how a caller reaches the `X-Request-Id` of a successful call, for logs or Vonage
-/// support; errors carry theirs in [`Error::request_id`](crate::Error::request_id).
+/// For one call, [`Call::with_meta`] is simpler and sees the call wherever it runs. This
+/// collects across several calls, but only those made in the task that polls `fut`: a call in a
+/// task spawned inside it (`tokio::spawn`) is not seen; use [`Call::with_meta`] there. Errors
+/// carry their request id in [`Error::request_id`](crate::Error::request_id).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -121,16 +161,147 @@ pub struct ResponseMeta {
     pub request_id: Option<String>,
     /// How many attempts the call took (1 without retries).
     pub attempts: u32,
+    /// The attempts before the one that gave this answer, oldest first: one entry per retried
+    /// attempt, empty when the first attempt answered.
+    pub retried: Vec<Attempt>,
 }
 
-/// A value and what the answer that carried it said about itself. (No handler reads the status
-/// and request id at the moment; they stay for those that report them.)
-#[derive(Debug, Clone)]
-#[allow(dead_code)]
-pub(crate) struct Answered<T> {
-    pub(crate) value: T,
-    pub(crate) status: StatusCode,
-    pub(crate) request_id: Option<String>,
+impl ResponseMeta {
+    /// The request id of every attempt that was answered, oldest first, this answer's last: one
+    /// per attempt where retries happened (an attempt that got no answer, a refused connection
+    /// say, has none).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), vonage_account::Error> {
+    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let client = fake.client();
+    /// use vonage_account::{Operation, testing::Fault};
+    /// fake.inject(Fault::status(503).on(Operation::GetAccountBalance));
+    /// let answer = client.account().balance().with_meta().await?;
+    /// assert_eq!(answer.meta.attempts, 2);
+    /// assert_eq!(answer.meta.request_ids().count(), 2); // the 503's and the 200's
+    /// # Ok(()) }
+    /// ```
+    pub fn request_ids(&self) -> impl Iterator<Item = &str> {
+        self.retried
+            .iter()
+            .filter_map(|a| a.request_id.as_deref())
+            .chain(self.request_id.as_deref())
+    }
+}
+
+/// One attempt of a call that was retried (see [`ResponseMeta::retried`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// The status it was answered with; `None` when it got no answer (a connection error).
+    pub status: Option<StatusCode>,
+    /// The `X-Request-Id` of its answer, if it had one.
+    pub request_id: Option<String>,
+}
+
+/// A value and the [`ResponseMeta`] of the answer that carried it, from [`Call::with_meta`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), vonage_account::Error> {
+/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let client = fake.client();
+/// let answer = client.account().balance().with_meta().await?;
+/// println!("{} EUR (request id {:?})", answer.value.value, answer.request_id());
+/// let balance = answer.into_value();
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Answer<T> {
+    /// The value.
+    pub value: T,
+    /// What the answer said about itself.
+    pub meta: ResponseMeta,
+}
+
+impl<T> Answer<T> {
+    /// The `X-Request-Id` of the answer (the last attempt's), for logs or Vonage support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+
+    /// The value, without the metadata.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The same metadata with the value turned into another.
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Answer<U> {
+        Answer {
+            value: f(self.value),
+            meta: self.meta,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// One API call, from a facade method such as
+    /// [`Account::balance`](crate::Account::balance). It is a future: await it for the value.
+    /// Or call [`with_meta`](Call::with_meta) and await that for the value with its
+    /// [`ResponseMeta`] (request id, status, attempts).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), vonage_account::Error> {
+    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let client = fake.client();
+    /// let balance = client.account().balance().await?; // the value
+    /// let answer = client.account().balance().with_meta().await?; // the value and its meta
+    /// assert_eq!(answer.value, balance);
+    /// # Ok(()) }
+    /// ```
+    #[must_use = "a call does nothing until awaited"]
+    pub struct Call<F> {
+        #[pin]
+        answer: F,
+    }
+}
+
+impl<F> Call<F> {
+    pub(crate) fn new(answer: F) -> Call<F> {
+        Call { answer }
+    }
+
+    /// The call, resolving to the value together with the [`ResponseMeta`] of the answer that
+    /// carried it, wherever it runs (inside a spawned task too, unlike
+    /// [`with_response_meta`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let client = fake.client();
+    /// let secrets = client.secrets();
+    /// let task = tokio::spawn(async move { secrets.list().with_meta().await });
+    /// let answer = task.await??;
+    /// println!("{} secrets (request id {:?})", answer.value.len(), answer.request_id());
+    /// # Ok(()) }
+    /// ```
+    pub fn with_meta(self) -> F {
+        self.answer
+    }
+}
+
+impl<T, F> Future for Call<F>
+where
+    F: Future<Output = Result<Answer<T>, Error>>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .answer
+            .poll(cx)
+            .map(|answer| answer.map(Answer::into_value))
+    }
 }
 
 /// Runs one generated-client call and turns its outcome into the facade's: the value, or one
@@ -140,7 +311,7 @@ pub(crate) struct Answered<T> {
 /// accepted and decoded as the documented success. An operation with nothing to decode (its
 /// value is `()`) takes any 2xx with any body: the status is the answer. Every error answer is
 /// decoded from its bytes as they came, with the request's credentials redacted.
-pub(crate) async fn call<T, E, F>(fut: F) -> Result<Answered<T>, Error>
+pub(crate) async fn call<T, E, F>(fut: F) -> Result<Answer<T>, Error>
 where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
@@ -153,7 +324,7 @@ where
 pub(crate) async fn call_with_secret<T, E, F>(
     fut: F,
     new_secret: &SecretString,
-) -> Result<Answered<T>, Error>
+) -> Result<Answer<T>, Error>
 where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
@@ -183,8 +354,13 @@ where
     if let (Some(secret), Some(id)) = (new_secret, record.request_id.as_mut()) {
         Redactor::new(None, Some(secret)).redact_string(id);
     }
-    if let Some(meta) = record.status.and_then(|status| record.meta(status)) {
-        let _ = ANSWERS.try_with(|a| a.borrow_mut().push(meta));
+    if let Some(status) = record.status {
+        // A copy only for a caller collecting with `with_response_meta`.
+        let _ = ANSWERS.try_with(|a| {
+            if let Some(meta) = record.meta(status) {
+                a.borrow_mut().push(meta);
+            }
+        });
     }
     (outcome, record)
 }
@@ -207,7 +383,7 @@ fn answered_success(record: &CallRecord) -> bool {
 async fn call_redacting<T, E, F>(
     fut: F,
     new_secret: Option<&SecretString>,
-) -> Result<Answered<T>, Error>
+) -> Result<Answer<T>, Error>
 where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
@@ -217,11 +393,10 @@ where
         return Err(error);
     }
     match outcome {
-        Ok(value) => Ok(Answered {
-            status: value.status(),
-            request_id: record.request_id,
-            value: value.into_inner(),
-        }),
+        Ok(value) => {
+            let status = value.status();
+            answered(value.into_inner(), status, record)
+        }
         Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
             let status = response.status();
             let body = response.bytes().await.unwrap_or_default();
@@ -242,7 +417,7 @@ fn decode_success<T: serde::de::DeserializeOwned>(
     body: &[u8],
     record: CallRecord,
     new_secret: Option<&SecretString>,
-) -> Result<Answered<T>, Error> {
+) -> Result<Answer<T>, Error> {
     let text = strip_bom(body);
     let text: &[u8] = if text.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -254,11 +429,7 @@ fn decode_success<T: serde::de::DeserializeOwned>(
         serde_json::from_slice(b"null").map_err(|_| e)
     });
     match value {
-        Ok(value) => Ok(Answered {
-            value,
-            status,
-            request_id: record.request_id,
-        }),
+        Ok(value) => answered(value, status, record),
         Err(e) => Err(decode_error(
             status,
             &e.to_string(),
@@ -266,6 +437,21 @@ fn decode_success<T: serde::de::DeserializeOwned>(
             &record,
             new_secret,
         )),
+    }
+}
+
+/// A decoded success with what its record says about it.
+fn answered<T>(value: T, status: StatusCode, record: CallRecord) -> Result<Answer<T>, Error> {
+    let attempts = record.attempts;
+    match record.into_meta(status) {
+        Some(meta) => Ok(Answer { value, meta }),
+        // Every request the generated clients send goes through the transport, which records
+        // the operation (build.rs checks that every operation id is in the table); a success
+        // without a record would be a bug here, reported rather than hidden.
+        None => Err(Error::Transport {
+            message: "internal error: the answer was not recorded".into(),
+            attempts,
+        }),
     }
 }
 
@@ -324,6 +510,15 @@ pub(crate) struct RawAnswer {
 }
 
 impl RawAnswer {
+    /// What the answer said about itself.
+    pub(crate) fn meta(&self) -> Result<ResponseMeta, Error> {
+        answered((), self.status, self.record.clone()).map(|a| {
+            let mut meta = a.meta;
+            meta.request_id.clone_from(&self.request_id);
+            meta
+        })
+    }
+
     /// A redactor for the credentials the request carried.
     pub(crate) fn redactor(&self) -> Redactor {
         self.record.redactor(None)

@@ -7,10 +7,13 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use secrecy::{ExposeSecret, SecretString};
 
+use reqwest::header::HeaderMap;
+
 use crate::{
     Error,
     credentials::{AccountAuth, Credentials},
     generated,
+    http::{ProxySetting, TlsBackend},
     retry::RetryConfig,
     transport::{Pacing, Transport},
 };
@@ -69,7 +72,9 @@ impl Client {
     }
 
     /// A client from the environment: `VONAGE_API_KEY` and `VONAGE_API_SECRET` (required),
-    /// `VONAGE_REST_URL` and `VONAGE_API_URL` (optional host overrides).
+    /// `VONAGE_API_SECRET_ID` (optional: the id of that secret, see
+    /// [`ClientBuilder::api_secret_id`]), `VONAGE_REST_URL` and `VONAGE_API_URL` (optional host
+    /// overrides). An empty variable counts as unset.
     ///
     /// ```no_run
     /// let client = vonage_account::Client::from_env()?;
@@ -191,6 +196,7 @@ impl ClientBuilder {
         let mut builder = ClientBuilder {
             api_key: var("VONAGE_API_KEY"),
             api_secret: var("VONAGE_API_SECRET").map(SecretString::from),
+            api_secret_id: var("VONAGE_API_SECRET_ID"),
             ..ClientBuilder::default()
         };
         if let Some(url) = var("VONAGE_REST_URL") {
@@ -396,5 +402,136 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         None => false,
+    }
+}
+
+/// The HTTP settings: TLS, root certificates, proxies, the User-Agent, or the application's own
+/// `reqwest::Client` (held in `src/http.rs`, which builds the reqwest client from them).
+impl ClientBuilder {
+    /// The TLS implementation for `https://` hosts, among those compiled in (default
+    /// [`TlsBackend::default_backend`]: `rustls` when its feature is on).
+    pub fn tls_backend(mut self, backend: TlsBackend) -> Self {
+        self.http.tls_backend = Some(backend);
+        self
+    }
+
+    /// Trusts the CA certificate(s) in `pem` (one or more `-----BEGIN CERTIFICATE-----` blocks)
+    /// in addition to the platform's root certificates, with every TLS backend: for a
+    /// TLS-inspecting corporate proxy, a private gateway, or a test server with its own CA. May
+    /// be called more than once.
+    ///
+    /// The PEM is read by [`build`](Self::build), which fails with
+    /// [`ErrorKind::Config`](crate::ErrorKind::Config) if it holds no certificate or a broken
+    /// one, or if no TLS feature is compiled in.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = vonage_account::Client::builder()
+    ///     .api_key("abcd1234")
+    ///     .api_secret("Abcdef123456")
+    ///     .add_root_certificate(std::fs::read("/etc/ssl/corporate-ca.pem")?)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.http.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Sends every request through this HTTP proxy (`http://host:port`, or `https://` for a
+    /// TLS connection to the proxy; `http://user:password@host:port` for a proxy that asks for
+    /// credentials). `https://` hosts are reached through a `CONNECT` tunnel, so the proxy sees
+    /// the host name but not the requests or the API credentials. The environment's proxy
+    /// variables are then ignored.
+    ///
+    /// The URL is checked by [`build`](Self::build). It is kept like a secret: never shown in
+    /// `Debug` or in errors with its user or password.
+    ///
+    /// Without this or [`no_proxy`](Self::no_proxy), the proxy comes from the environment when
+    /// the client is built: `HTTPS_PROXY` for `https://` hosts, `HTTP_PROXY` for `http://` ones,
+    /// `ALL_PROXY` for both, and `NO_PROXY` (a comma-separated list of hosts, domains and IP
+    /// ranges, or `*`) for the hosts that bypass it; lower-case names work too.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.http.proxy = ProxySetting::Url(SecretString::from(url.into()));
+        self
+    }
+
+    /// Connects straight to the hosts, ignoring the environment's proxy variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.http.proxy = ProxySetting::Direct;
+        self
+    }
+
+    /// Appends a product token to the User-Agent, so the API's logs name the service calling:
+    /// `.user_agent_suffix("billing-service/2.3")` sends
+    /// `User-Agent: vonage-account-rust/<version> billing-service/2.3`. Visible ASCII and
+    /// spaces only, checked by [`build`](Self::build).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.http.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Calls `hook` with the headers of every call before it is sent, to add the application's
+    /// own: a trace context (`traceparent`) for distributed tracing, a correlation id. It runs
+    /// in the caller's task and span, once per call (a retry resends the same headers), and
+    /// before the crate adds the credentials: it never sees them, and an `Authorization`
+    /// header it sets is replaced. It cannot change where a request goes.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), vonage_account::Error> {
+    /// use reqwest::header::HeaderValue;
+    /// let client = vonage_account::Client::builder()
+    ///     .api_key("abcd1234")
+    ///     .api_secret("Abcdef123456")
+    ///     .on_request(|headers| {
+    ///         // In a real service: the current span's context, from your tracing propagator.
+    ///         headers.insert("x-correlation-id", HeaderValue::from_static("7f3c9b1e"));
+    ///     })
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on_request(mut self, hook: impl Fn(&mut HeaderMap) + Send + Sync + 'static) -> Self {
+        self.http.on_request = Some(Arc::new(hook));
+        self
+    }
+
+    /// Sends every request through the application's own `reqwest::Client` (reqwest 0.13)
+    /// instead of a client the crate builds: to share its connection pool, DNS resolver,
+    /// connector layers, default headers or any other setting reqwest offers.
+    ///
+    /// What the crate still guarantees: the credentials are put only on requests to the
+    /// configured base URLs (reqwest itself drops `Authorization` when a redirect leaves the
+    /// host); response bodies over [`max_response_bytes`](Self::max_response_bytes) are
+    /// refused; [`timeout`](Self::timeout) still limits each attempt (it is set on each
+    /// request); retries and their idempotency rules are unchanged.
+    ///
+    /// What then rests with that client's configuration: redirects (build it with
+    /// `redirect(reqwest::redirect::Policy::none())` to keep the crate's "never followed" rule;
+    /// a followed redirect may repeat a top-up's request to another URL), the connect timeout,
+    /// TLS and root certificates, proxies, the User-Agent, and HTTP/2.
+    ///
+    /// [`build`](Self::build) fails with [`ErrorKind::Config`](crate::ErrorKind::Config) if
+    /// this is combined with [`tls_backend`](Self::tls_backend),
+    /// [`add_root_certificate`](Self::add_root_certificate), [`proxy`](Self::proxy),
+    /// [`no_proxy`](Self::no_proxy) or [`user_agent_suffix`](Self::user_agent_suffix), which
+    /// only configure the crate's own client, or with
+    /// [`AccountAuth::QueryParameters`](crate::AccountAuth::QueryParameters): reqwest sends the
+    /// previous URL as the `Referer` of a redirect, and that URL would hold the secret.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = vonage_account::Client::builder()
+    ///     .api_key("abcd1234")
+    ///     .api_secret("Abcdef123456")
+    ///     .reqwest_client(http.clone())
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.http.reqwest_client = Some(client);
+        self
     }
 }

@@ -166,8 +166,9 @@ pub enum ErrorKind {
     Decode,
     /// See [`Error::ResponseTooLarge`].
     ResponseTooLarge,
-    /// A rotation refused to go on: it is not known which secret is being replaced, or the one
-    /// named is not on the key (see [`RotationRefusal`](crate::RotationRefusal)).
+    /// A rotation refused to go on because of the key's state: it is not known which secret is
+    /// being replaced, the one named is not on the key, or a retire named the staged secret or
+    /// the client's own (see [`RotationRefusal`](crate::RotationRefusal)).
     RotationRefused,
 }
 

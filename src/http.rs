@@ -10,7 +10,7 @@ use reqwest::header::HeaderMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{AccountAuth, ClientBuilder, Error, error::describe_reqwest};
+use crate::{AccountAuth, Error, error::describe_reqwest};
 
 /// The User-Agent of every request the crate's own HTTP client sends, before any
 /// [`ClientBuilder::user_agent_suffix`].
@@ -20,7 +20,7 @@ const USER_AGENT: &str = concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION
 ///
 /// A variant exists for each TLS feature compiled in. When several are, the default is the
 /// first in the order of [`TlsBackend::AVAILABLE`]: `Rustls`, then `RustlsRing`, then
-/// `NativeTls`; [`ClientBuilder::tls_backend`] picks another. With no TLS feature this type
+/// `NativeTls`; [`ClientBuilder::tls_backend`](crate::ClientBuilder::tls_backend) picks another. With no TLS feature this type
 /// has no values and only plain-HTTP base URLs (loopback, such as the fake server) work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -59,7 +59,7 @@ impl TlsBackend {
 
 /// Where the crate's own HTTP client sends its requests.
 #[derive(Clone, Default)]
-enum ProxySetting {
+pub(crate) enum ProxySetting {
     /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their lower-case forms),
     /// read when the client is built.
     #[default]
@@ -100,18 +100,18 @@ fn redacted_url(url: &str) -> String {
     }
 }
 
-/// The HTTP settings of a [`ClientBuilder`].
+/// The HTTP settings of a [`ClientBuilder`](crate::ClientBuilder).
 #[derive(Clone, Default)]
 pub(crate) struct HttpOptions {
-    tls_backend: Option<TlsBackend>,
+    pub(crate) tls_backend: Option<TlsBackend>,
     /// PEM documents, each with one or more certificates; parsed at build time.
-    root_certificates: Vec<Vec<u8>>,
-    proxy: ProxySetting,
-    user_agent_suffix: Option<String>,
+    pub(crate) root_certificates: Vec<Vec<u8>>,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) user_agent_suffix: Option<String>,
     /// The application's own client, used as it is.
-    reqwest_client: Option<reqwest::Client>,
+    pub(crate) reqwest_client: Option<reqwest::Client>,
     /// Adds the application's headers to every call.
-    on_request: Option<RequestHook>,
+    pub(crate) on_request: Option<RequestHook>,
 }
 
 /// The application's header hook.
@@ -409,135 +409,4 @@ fn proxy(url: &SecretString) -> Result<reqwest::Proxy, Error> {
             describe_reqwest(&e.without_url())
         ))
     })
-}
-
-/// The HTTP settings: TLS, root certificates, proxies, the User-Agent, or the application's own
-/// `reqwest::Client`.
-impl ClientBuilder {
-    /// The TLS implementation for `https://` hosts, among those compiled in (default
-    /// [`TlsBackend::default_backend`]: `rustls` when its feature is on).
-    pub fn tls_backend(mut self, backend: TlsBackend) -> Self {
-        self.http.tls_backend = Some(backend);
-        self
-    }
-
-    /// Trusts the CA certificate(s) in `pem` (one or more `-----BEGIN CERTIFICATE-----` blocks)
-    /// in addition to the platform's root certificates, with every TLS backend: for a
-    /// TLS-inspecting corporate proxy, a private gateway, or a test server with its own CA. May
-    /// be called more than once.
-    ///
-    /// The PEM is read by [`build`](Self::build), which fails with
-    /// [`ErrorKind::Config`](crate::ErrorKind::Config) if it holds no certificate or a broken
-    /// one, or if no TLS feature is compiled in.
-    ///
-    /// ```no_run
-    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// let client = vonage_account::Client::builder()
-    ///     .api_key("abcd1234")
-    ///     .api_secret("Abcdef123456")
-    ///     .add_root_certificate(std::fs::read("/etc/ssl/corporate-ca.pem")?)
-    ///     .build()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.http.root_certificates.push(pem.as_ref().to_vec());
-        self
-    }
-
-    /// Sends every request through this HTTP proxy (`http://host:port`, or `https://` for a
-    /// TLS connection to the proxy; `http://user:password@host:port` for a proxy that asks for
-    /// credentials). `https://` hosts are reached through a `CONNECT` tunnel, so the proxy sees
-    /// the host name but not the requests or the API credentials. The environment's proxy
-    /// variables are then ignored.
-    ///
-    /// The URL is checked by [`build`](Self::build). It is kept like a secret: never shown in
-    /// `Debug` or in errors with its user or password.
-    ///
-    /// Without this or [`no_proxy`](Self::no_proxy), the proxy comes from the environment when
-    /// the client is built: `HTTPS_PROXY` for `https://` hosts, `HTTP_PROXY` for `http://` ones,
-    /// `ALL_PROXY` for both, and `NO_PROXY` (a comma-separated list of hosts, domains and IP
-    /// ranges, or `*`) for the hosts that bypass it; lower-case names work too.
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.http.proxy = ProxySetting::Url(SecretString::from(url.into()));
-        self
-    }
-
-    /// Connects straight to the hosts, ignoring the environment's proxy variables.
-    pub fn no_proxy(mut self) -> Self {
-        self.http.proxy = ProxySetting::Direct;
-        self
-    }
-
-    /// Appends a product token to the User-Agent, so the API's logs name the service calling:
-    /// `.user_agent_suffix("billing-service/2.3")` sends
-    /// `User-Agent: vonage-account-rust/<version> billing-service/2.3`. Visible ASCII and
-    /// spaces only, checked by [`build`](Self::build).
-    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
-        self.http.user_agent_suffix = Some(suffix.into());
-        self
-    }
-
-    /// Calls `hook` with the headers of every call before it is sent, to add the application's
-    /// own: a trace context (`traceparent`) for distributed tracing, a correlation id. It runs
-    /// in the caller's task and span, once per call (a retry resends the same headers), and
-    /// before the crate adds the credentials: it never sees them, and an `Authorization`
-    /// header it sets is replaced. It cannot change where a request goes.
-    ///
-    /// ```no_run
-    /// # fn run() -> Result<(), vonage_account::Error> {
-    /// use reqwest::header::HeaderValue;
-    /// let client = vonage_account::Client::builder()
-    ///     .api_key("abcd1234")
-    ///     .api_secret("Abcdef123456")
-    ///     .on_request(|headers| {
-    ///         // In a real service: the current span's context, from your tracing propagator.
-    ///         headers.insert("x-correlation-id", HeaderValue::from_static("7f3c9b1e"));
-    ///     })
-    ///     .build()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn on_request(mut self, hook: impl Fn(&mut HeaderMap) + Send + Sync + 'static) -> Self {
-        self.http.on_request = Some(Arc::new(hook));
-        self
-    }
-
-    /// Sends every request through the application's own `reqwest::Client` (reqwest 0.13)
-    /// instead of a client the crate builds: to share its connection pool, DNS resolver,
-    /// connector layers, default headers or any other setting reqwest offers.
-    ///
-    /// What the crate still guarantees: the credentials are put only on requests to the
-    /// configured base URLs (reqwest itself drops `Authorization` when a redirect leaves the
-    /// host); response bodies over [`max_response_bytes`](Self::max_response_bytes) are
-    /// refused; [`timeout`](Self::timeout) still limits each attempt (it is set on each
-    /// request); retries and their idempotency rules are unchanged.
-    ///
-    /// What then rests with that client's configuration: redirects (build it with
-    /// `redirect(reqwest::redirect::Policy::none())` to keep the crate's "never followed" rule;
-    /// a followed redirect may repeat a top-up's request to another URL), the connect timeout,
-    /// TLS and root certificates, proxies, the User-Agent, and HTTP/2.
-    ///
-    /// [`build`](Self::build) fails with [`ErrorKind::Config`](crate::ErrorKind::Config) if
-    /// this is combined with [`tls_backend`](Self::tls_backend),
-    /// [`add_root_certificate`](Self::add_root_certificate), [`proxy`](Self::proxy),
-    /// [`no_proxy`](Self::no_proxy) or [`user_agent_suffix`](Self::user_agent_suffix), which
-    /// only configure the crate's own client, or with
-    /// [`AccountAuth::QueryParameters`](crate::AccountAuth::QueryParameters): reqwest sends the
-    /// previous URL as the `Referer` of a redirect, and that URL would hold the secret.
-    ///
-    /// ```no_run
-    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
-    /// let http = reqwest::Client::builder()
-    ///     .redirect(reqwest::redirect::Policy::none())
-    ///     .build()?;
-    /// let client = vonage_account::Client::builder()
-    ///     .api_key("abcd1234")
-    ///     .api_secret("Abcdef123456")
-    ///     .reqwest_client(http.clone())
-    ///     .build()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
-        self.http.reqwest_client = Some(client);
-        self
-    }
 }

@@ -133,26 +133,86 @@
 //! ([`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`]); bodies over 1 MiB are
 //! refused unread.
 //!
-//! The request id of successful answers is reachable through [`with_response_meta`]; each
-//! attempt is a `vonage_account.request` tracing span (operation, host, attempt, status,
-//! request id), never with credentials.
+//! Every call is a [`Call`]: await it for the value, or await `.with_meta()` for an [`Answer`]
+//! that also has the [`ResponseMeta`] of the answer (the `X-Request-Id` for Vonage support, the
+//! status, and one entry per attempt when the call was retried), wherever the call runs. It
+//! costs nothing when not asked for. Each attempt is also a `vonage_account.request` tracing
+//! span (operation, host, attempt, status, request id), never with credentials.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let client = fake.client();
+//! let answer = client.account().balance().with_meta().await?;
+//! println!("{} EUR, request id {:?}", answer.value.value, answer.request_id());
+//! for id in answer.meta.request_ids() {
+//!     println!("attempt answered with request id {id}"); // one per attempt
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! # Rotating a secret
 //!
-//! [`Secrets::rotate`] replaces a secret without downtime and never leaves the key without a
-//! working secret; see [`Rotate`] for the steps. A rotation is a workflow of several calls, so it
-//! fails with its own [`RotationError`], which says which step stopped and what state the key
-//! was left in.
+//! A rotation never leaves the key without a working secret. It comes in two forms; pick by who
+//! holds the secret:
+//!
+//! | who holds the secret | use | what happens to the old secret |
+//! |---|---|---|
+//! | **one process**, this one | [`Secrets::rotate`] | revoked as soon as the new one is proven; switch to the returned client at once |
+//! | **a fleet**: replicas, jobs, other services | [`Secrets::stage`], roll out, then [`Secrets::retire`] | keeps working until you retire it, after every holder has reloaded |
+//!
+//! One step revokes the old secret at once, so any other holder gets 401 until it reloads:
+//! never use it for a secret that more than one process holds.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let fake = vonage_account::testing::FakeVonage::start().await;
 //! # let client = fake.client();
-//! let rotated = client.secrets().rotate("Fresh-Secret-2027").make_room(true).await?;
+//! // A fleet: stage, roll out, retire.
+//! let staged = client.secrets().stage("Fresh-Secret-2027").make_room(true).await?;
+//! // ... deploy the new secret (id staged.secret.id) to every holder; both secrets work ...
+//! staged.client.secrets().retire(&staged.old_secret_id).await?; // safe to repeat
+//!
+//! // A single holder: one step.
+//! let rotated = staged.client.secrets().rotate("Fresher-Secret-2028").await?;
 //! let client = rotated.client; // uses the new secret; the old one is revoked
 //! # assert!(client.verify_credentials().await.is_ok());
 //! # Ok(()) }
+//! ```
+//!
+//! Between stage and retire, [`Secrets::rotation_state`] reads the state from the API alone
+//! (after a stage the key has two secrets; the newer is the staged one), so a process that
+//! stopped half-way can finish: [`Secrets::resume_stage`] with the new value, then
+//! [`Secrets::retire`]. A retire of a secret that is already gone is done, not an error.
+//!
+//! A sub-account's rotation ([`Client::secrets_for`]) hands back a [`SubAccountClient`], which
+//! authenticates as the sub-account and cannot take the place of the primary [`Client`].
+//!
+//! A rotation is a workflow of several calls, so it fails with its own [`RotationError`], which
+//! says which step stopped and what state the key was left in.
+//!
+//! # Serialization
+//!
+//! The crate's own public types ([`Balance`], [`Settings`], [`Secret`], [`CountryPricing`],
+//! [`NetworkPricing`]; the CLI's `--json` prints these shapes) serialize in one style: field
+//! names are the Rust field names (snake_case); a value that is not there is never `""` (an
+//! unset webhook URL in [`Settings`] is `null`, and a field a price answer left out is left out
+//! of [`CountryPricing`] and [`NetworkPricing`] too); times are RFC 3339
+//! (`2026-01-02T03:04:05Z`); and an [`Amount`] is a JSON number with every decimal the API sent.
+//! Each also deserializes from what it serializes to. The API's own spellings
+//! (`autoReload`, `mo-callback-url`) belong to the wire and stay inside the generated clients;
+//! [`HttpForwardMethod`], which the generated client sends as it is, keeps its wire values
+//! (`POST_JSON`).
+//!
+//! ```
+//! # use vonage_account::{Balance, Settings};
+//! let balance: Balance = serde_json::from_str(r#"{"value": 10.28000000, "auto_reload": true}"#)?;
+//! assert_eq!(serde_json::to_string(&balance)?, r#"{"value":10.28000000,"auto_reload":true}"#);
+//! let settings: Settings = serde_json::from_str(r#"{"mo_callback_url": null}"#)?;
+//! assert_eq!(settings.mo_callback_url, None);
+//! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
 //! # Testing your code
@@ -224,7 +284,7 @@ pub use account::{
     Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, TopUp, UrlChange,
 };
 pub use amount::{Amount, ParseAmountError};
-pub use call::{ResponseMeta, with_response_meta};
+pub use call::{Answer, Attempt, Call, ResponseMeta, with_response_meta};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REST_URL, DEFAULT_TIMEOUT,
@@ -237,8 +297,14 @@ pub use pricing::{
     CountryPricing, NetworkPricing, NetworkType, ParseServiceTypeError, Pricing, ServiceType,
 };
 pub use retry::{RetryClass, RetryConfig};
-pub use rotation::{Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationStep};
-pub use secrets::{MAX_SECRETS_PER_KEY, Secret, Secrets};
+pub use rotation::{
+    Retired, Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationState,
+    RotationStep, Stage, Staged,
+};
+pub use secrets::{
+    KeyRole, MAX_SECRETS_PER_KEY, OwnKey, RotatedClient, Secret, Secrets, SubAccount,
+    SubAccountClient,
+};
 pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret};
 
 /// Re-exported so callers can name the secret type the builder takes.

@@ -9,9 +9,12 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Amount, Client, Error, call::call, generated::account::types, validate};
+use crate::{Amount, Answer, Call, Client, Error, call::call, generated::account::types, validate};
 
 /// The outbound price lookups, from [`Client::pricing`]. Holds a clone of the client.
+///
+/// Each method returns a [`Call`]: await it for the value, or await `.with_meta()` for the value
+/// with its request id ([`Answer`]).
 #[derive(Debug, Clone)]
 pub struct Pricing {
     client: Client,
@@ -292,35 +295,44 @@ impl Pricing {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn country(
+    pub fn country(
         &self,
         service: ServiceType,
         country: &str,
-    ) -> Result<CountryPricing, Error> {
-        let country = validate::country_code(country)?;
-        let answer = call(self.api().retrieve_pricing_country(&service, &country)).await?;
-        Ok(answer.value.into())
+    ) -> Call<impl Future<Output = Result<Answer<CountryPricing>, Error>>> {
+        Call::new(async move {
+            let country = validate::country_code(country)?;
+            let answer = call(self.api().retrieve_pricing_country(&service, &country)).await?;
+            Ok(answer.map(CountryPricing::from))
+        })
     }
 
     /// The prices of every country that dials `prefix` (`1` gives the US, Canada and the US
     /// Minor Outlying Islands): `GET /account/get-prefix-pricing/outbound/{type}?prefix=`. The
     /// prefix is digits; a leading `+` is dropped.
-    pub async fn prefix(
+    pub fn prefix(
         &self,
         service: ServiceType,
         prefix: &str,
-    ) -> Result<Vec<CountryPricing>, Error> {
-        let prefix = validate::dialing_prefix(prefix)?;
-        let answer = call(self.api().retrieve_prefix_pricing(&service, prefix)).await?;
-        Ok(countries(answer.value))
+    ) -> Call<impl Future<Output = Result<Answer<Vec<CountryPricing>>, Error>>> {
+        Call::new(async move {
+            let prefix = validate::dialing_prefix(prefix)?;
+            let answer = call(self.api().retrieve_prefix_pricing(&service, prefix)).await?;
+            Ok(answer.map(countries))
+        })
     }
 
     /// The prices of every country (`GET /account/get-full-pricing/outbound/{type}`): an answer
     /// of hundreds of KB, read up to 8 MiB (or the client's
     /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) if larger).
-    pub async fn all_countries(&self, service: ServiceType) -> Result<Vec<CountryPricing>, Error> {
-        let answer = call(self.api().retrieve_pricing_all_countries(&service)).await?;
-        Ok(countries(answer.value))
+    pub fn all_countries(
+        &self,
+        service: ServiceType,
+    ) -> Call<impl Future<Output = Result<Answer<Vec<CountryPricing>>, Error>>> {
+        Call::new(async move {
+            let answer = call(self.api().retrieve_pricing_all_countries(&service)).await?;
+            Ok(answer.map(countries))
+        })
     }
 }
 

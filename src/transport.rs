@@ -106,7 +106,7 @@ impl Transport {
         .unwrap_or(false);
         loop {
             attempt += 1;
-            note(|r| r.attempts = attempt);
+            note(|r| r.start_attempt(attempt));
             // Keep a copy while another attempt is still allowed. Our bodies are always bytes,
             // so this clone succeeds.
             let spare = self

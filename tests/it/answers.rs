@@ -539,10 +539,8 @@ fn successes() -> Vec<Success> {
         )
     };
     let settings = |mo: Option<&str>, dr: Option<&str>, n: Option<i64>| {
-        Ok(
-            json!({"mo-callback-url": mo.unwrap_or(""), "dr-callback-url": dr.unwrap_or(""),
-                  "max-outbound-request": n, "max-inbound-request": n, "max-calls-per-second": n}),
-        )
+        Ok(json!({"mo_callback_url": mo, "dr_callback_url": dr,
+                  "max_outbound_request": n, "max_inbound_request": n, "max_calls_per_second": n}))
     };
     vec![
         // Pricing: the spec example (Node and .NET fixtures are byte-identical).

@@ -1,5 +1,6 @@
 //! The `vonage-account` binary, run as a process against the fake server: every command, every
-//! exit code, the `--json` shapes, and that no secret is ever printed.
+//! exit code, the `--json` shapes, and that no secret is ever printed. The harness (`cli`, `Run`)
+//! is shared with `cli_rotate.rs`.
 
 #![cfg(all(feature = "cli", feature = "test-server"))]
 
@@ -12,12 +13,12 @@ use vonage_account::{
     testing::{FakeVonage, Fault},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_vonage-account");
-const KEY: &str = "abcd1234";
-const SECRET: &str = "Abcdef123456";
-const SUB: &str = "sub12345";
-const SUB_SECRET: &str = "Subsecret123";
-const NEW_SECRET: &str = "Fresh-N3w-Secret";
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_vonage-account");
+pub(crate) const KEY: &str = "abcd1234";
+pub(crate) const SECRET: &str = "Abcdef123456";
+pub(crate) const SUB: &str = "sub12345";
+pub(crate) const SUB_SECRET: &str = "Subsecret123";
+pub(crate) const NEW_SECRET: &str = "Fresh-N3w-Secret";
 
 /// One run of the binary.
 #[derive(Debug)]
@@ -80,6 +81,7 @@ pub(crate) fn bare(args: &[&str]) -> Cli {
     for var in [
         "VONAGE_API_KEY",
         "VONAGE_API_SECRET",
+        "VONAGE_API_SECRET_ID",
         "VONAGE_REST_URL",
         "VONAGE_API_URL",
         "VONAGE_TIMEOUT",
@@ -99,7 +101,7 @@ impl Cli {
         self
     }
 
-    fn stdin(mut self, text: &str) -> Self {
+    pub(crate) fn stdin(mut self, text: &str) -> Self {
         self.stdin = Some(text.to_owned());
         self
     }
@@ -144,11 +146,11 @@ async fn balance_text_and_json() {
 
     let run = cli(&fake, &["--json", "balance"]).run().await;
     run.assert_code(0);
-    // Every decimal the API sent, as a JSON number, in the wire spelling.
+    // Every decimal the API sent, as a JSON number, in the crate's serde style (snake_case).
     assert!(run.stdout.contains("10.28000000"), "{run:?}");
     assert_eq!(
         run.json(),
-        serde_json::json!({"value": 10.28, "autoReload": false})
+        serde_json::json!({"value": 10.28, "auto_reload": false})
     );
     // The option works after the command too.
     let after = cli(&fake, &["balance", "--json"]).run().await;
@@ -251,11 +253,11 @@ async fn settings_show_update_and_unset() {
     assert_eq!(
         run.json(),
         serde_json::json!({
-            "mo-callback-url": "",
-            "dr-callback-url": "https://example.com/receipts",
-            "max-outbound-request": 30,
-            "max-inbound-request": 30,
-            "max-calls-per-second": 30,
+            "mo_callback_url": null,
+            "dr_callback_url": "https://example.com/receipts",
+            "max_outbound_request": 30,
+            "max_inbound_request": 30,
+            "max_calls_per_second": 30,
         })
     );
     let last = fake

