@@ -178,7 +178,7 @@ pub use client::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
-pub use operation::{Api, Operation};
+pub use operation::{Api, Operation, RequestBody};
 pub use retry::{RetryClass, RetryConfig};
 pub use rotation::{Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationStep};
 pub use secrets::{MAX_SECRETS_PER_KEY, Secret, Secrets};
