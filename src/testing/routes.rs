@@ -6,8 +6,8 @@ use axum::http::HeaderMap;
 
 use super::{
     account,
-    answers::{Answer, credentials, key_not_found, not_found, unauthorized},
-    secrets,
+    answers::{Answer, credentials, key_not_found, unauthorized},
+    contract, secrets,
     state::Accounts,
 };
 use crate::{Api, Operation};
@@ -21,26 +21,46 @@ pub(crate) struct Incoming<'a> {
     pub(crate) body: &'a [u8],
 }
 
-/// Authenticates the request and hands it to its operation's handler.
-pub(crate) fn dispatch(accounts: &mut Accounts, request: &Incoming<'_>) -> Answer {
+/// Authenticates the request, holds its body to the operation's contract, and hands it to its
+/// operation's handler. What was accepted though it breaks the contract (lenient mode) is
+/// added to `warnings`.
+pub(crate) fn dispatch(
+    accounts: &mut Accounts,
+    request: &Incoming<'_>,
+    warnings: &mut Vec<String>,
+) -> Answer {
     let Some(operation) = request.operation else {
-        return not_found();
+        return contract::no_operation(request.path);
     };
+    let behaviour = accounts.behaviour;
+    let refused = || unauthorized(operation.api(), behaviour.account_401);
     // The Account API also takes the legacy query-parameter credentials; the others only Basic.
     let allow_query = match operation.api() {
         Api::Account => true,
         Api::Secrets => false,
     };
     let Some((caller, secret)) = credentials(request.headers, request.query, allow_query) else {
-        return unauthorized();
+        return refused();
     };
     if !accounts.authenticate(&caller, &secret) {
-        return unauthorized();
+        return refused();
     }
-    let body = request.body;
+    let body = match contract::check_body(
+        operation,
+        request.headers,
+        request.body,
+        behaviour.lenient,
+        warnings,
+    ) {
+        Ok(body) => body,
+        Err(answer) => return answer,
+    };
+    let body = &*body;
     match operation {
         Operation::GetAccountBalance => own(accounts, &caller, account::balance),
-        Operation::TopUpAccountBalance => own(accounts, &caller, |a| account::top_up(a, body)),
+        Operation::TopUpAccountBalance => own(accounts, &caller, |a| {
+            account::top_up(a, body, behaviour.top_up_refusal)
+        }),
         Operation::ChangeAccountSettings => {
             own(accounts, &caller, |a| account::change_settings(a, body))
         }
@@ -75,9 +95,11 @@ fn own(
     caller: &str,
     handler: impl FnOnce(&mut super::state::AccountState) -> Answer,
 ) -> Answer {
+    let shape = accounts.behaviour.account_401;
     match accounts.by_key.get_mut(caller) {
         Some(account) => handler(account),
-        None => unauthorized(),
+        // Authenticated callers have an account; answer as for wrong credentials all the same.
+        None => unauthorized(Api::Account, shape),
     }
 }
 

@@ -12,7 +12,9 @@ use axum::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Fault, Seed, faults,
+    AccountPatch, Fault, FaultKind, Seed,
+    answers::Answer,
+    faults,
     routes::{self, Incoming},
     state,
 };
@@ -49,9 +51,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
         .with_state(shared)
 }
 
-/// A request the fake received, as it crossed the wire.
+/// A request the fake received, as it crossed the wire, and how the fake judged it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedRequest {
+    /// The `X-Request-Id` the fake answered it with.
+    #[serde(default)]
+    pub request_id: String,
     /// The operation its method and path belong to (written as its `operationId` in JSON);
     /// `None` for a path no operation serves.
     pub route: Option<Operation>,
@@ -65,6 +70,14 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body, as text (lossy for non-UTF-8 bytes).
     pub body: String,
+    /// The status the fake answered with; `None` while it is still answering, or when a fault
+    /// closed the connection without an answer.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// What the fake accepted although the published API does not define it (lenient mode:
+    /// an unknown field, a body of another media type), one sentence each.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl RecordedRequest {
@@ -90,14 +103,14 @@ pub(crate) fn reset(shared: &Shared) {
 /// Every request comes here: the control path, or record, maybe misbehave, then answer.
 async fn serve_request(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
-    let mut response = answer(&shared, request).await;
+    let mut response = answer(&shared, request, &request_id).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
     response
 }
 
-async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
+async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Response {
     let (parts, body) = request.into_parts();
     let body = match axum::body::to_bytes(body, MAX_REQUEST_BODY).await {
         Ok(body) => body,
@@ -113,6 +126,7 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
     let fault = {
         let mut inner = shared.lock();
         inner.log.push(RecordedRequest {
+            request_id: request_id.to_owned(),
             route: operation,
             method: method.clone(),
             path: path.clone(),
@@ -128,10 +142,13 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
                 })
                 .collect(),
             body: String::from_utf8_lossy(&body).into_owned(),
+            status: None,
+            warnings: Vec::new(),
         });
         faults::take_fault(&mut inner.faults, operation)
     };
-    let handle = || {
+    let mut warnings = Vec::new();
+    let mut handle = || {
         let incoming = Incoming {
             operation,
             path: &path,
@@ -139,23 +156,50 @@ async fn answer(shared: &Arc<Shared>, request: Request) -> Response {
             headers: &parts.headers,
             body: &body,
         };
-        let a = routes::dispatch(&mut shared.lock().accounts, &incoming);
-        let mut response = (a.status, a.body).into_response();
-        if !a.content_type.is_empty() {
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(a.content_type),
-            );
-        }
-        response
+        let a = routes::dispatch(&mut shared.lock().accounts, &incoming, &mut warnings);
+        into_response(a)
     };
-    match fault {
+    let dropped = matches!(fault, Some(FaultKind::DropConnection));
+    let response = match fault {
         None => handle(),
         Some(fault) => faults::apply(fault, handle).await,
+    };
+    // The log shows how the request was judged. (It may have been cleared meanwhile.)
+    let status = (!dropped).then(|| response.status().as_u16());
+    if let Some(entry) = shared
+        .lock()
+        .log
+        .iter_mut()
+        .rev()
+        .find(|r| r.request_id == request_id)
+    {
+        entry.status = status;
+        entry.warnings = warnings;
     }
+    response
 }
 
-/// The control path under `/_fake/`: inject faults, read the request log, reset.
+/// A handler's answer as a response: its `Content-Type` only when it has one (a 204 has none).
+fn into_response(a: Answer) -> Response {
+    let mut response = (a.status, a.body).into_response();
+    let headers = response.headers_mut();
+    headers.remove(header::CONTENT_TYPE);
+    if !a.content_type.is_empty() {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(a.content_type),
+        );
+    }
+    for (name, value) in a.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// The control path under `/_fake/`: inject faults, read the request log, read and change
+/// accounts, reset.
 fn control_path(shared: &Arc<Shared>, method: &str, path: &str, body: &Bytes) -> Response {
     let json = |status: StatusCode, value: serde_json::Value| {
         (
@@ -197,9 +241,66 @@ fn control_path(shared: &Arc<Shared>, method: &str, path: &str, body: &Bytes) ->
             reset(shared);
             json(StatusCode::OK, serde_json::json!({"reset": true}))
         }
+        (method, path) if path.starts_with("accounts/") => {
+            let (status, value) = control_account(shared, method, &path["accounts/".len()..], body);
+            json(status, value)
+        }
         _ => json(
             StatusCode::NOT_FOUND,
             serde_json::json!({"error": "unknown control path"}),
         ),
+    }
+}
+
+/// `/_fake/accounts/{api_key}`: `GET` the account, `PATCH` it with an [`AccountPatch`];
+/// `/_fake/accounts/{api_key}/secrets/{id}`: `PATCH` a secret's `created_at`.
+fn control_account(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    body: &Bytes,
+) -> (StatusCode, serde_json::Value) {
+    let error =
+        |status: StatusCode, message: String| (status, serde_json::json!({"error": message}));
+    let mut segments = path.trim_end_matches('/').split('/');
+    let key = segments.next().unwrap_or_default();
+    let secret = match (segments.next(), segments.next(), segments.next()) {
+        (None, ..) => None,
+        (Some("secrets"), Some(id), None) => Some(id),
+        _ => return error(StatusCode::NOT_FOUND, "unknown control path".into()),
+    };
+    let mut inner = shared.lock();
+    let Some(account) = inner.accounts.by_key.get_mut(key) else {
+        return error(StatusCode::NOT_FOUND, format!("no account {key:?}"));
+    };
+    let changed = match (method, secret) {
+        ("GET", None) => Ok(()),
+        ("PATCH", None) => serde_json::from_slice::<AccountPatch>(body)
+            .map_err(|e| e.to_string())
+            .and_then(|patch| account.apply(&patch)),
+        ("PATCH", Some(id)) => {
+            #[derive(Deserialize)]
+            #[serde(deny_unknown_fields)]
+            struct SecretPatch {
+                created_at: String,
+            }
+            serde_json::from_slice::<SecretPatch>(body)
+                .map_err(|e| e.to_string())
+                .and_then(|patch| state::parse_time(&patch.created_at))
+                .and_then(|at| {
+                    let secret = account.secrets.iter_mut().find(|s| s.id == id);
+                    let secret = secret.ok_or_else(|| format!("no secret {id:?} on {key}"))?;
+                    secret.created_at = at;
+                    Ok(())
+                })
+        }
+        _ => return error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PATCH".into()),
+    };
+    match changed {
+        Ok(()) => (
+            StatusCode::OK,
+            serde_json::to_value(account.view(key)).unwrap_or_default(),
+        ),
+        Err(e) => error(StatusCode::BAD_REQUEST, e),
     }
 }
