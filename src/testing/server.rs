@@ -230,6 +230,10 @@ fn control_path(shared: &Arc<Shared>, method: &str, path: &str, body: &Bytes) ->
             shared.lock().faults.clear();
             json(StatusCode::OK, serde_json::json!({"cleared": true}))
         }
+        ("DELETE", "requests") => {
+            shared.lock().log.clear();
+            json(StatusCode::OK, serde_json::json!({"cleared": true}))
+        }
         ("GET", "requests") => {
             let log = shared.lock().log.clone();
             json(

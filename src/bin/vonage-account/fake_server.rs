@@ -69,6 +69,7 @@ Control path (on the same URL, no credentials):
   DELETE /_fake/faults    drop every queued fault
                           rate-limited{retry_after_secs,limit} (the documented 429 headers)
   GET    /_fake/requests  the request log (JSON; with each answer's status and warnings)
+  DELETE /_fake/requests  forget the requests received so far
   GET    /_fake/accounts/KEY             an account: balance, settings, secrets, top-ups
   PATCH  /_fake/accounts/KEY             change it, e.g. {\"balance\":\"0.50\",\"auto_reload\":false},
                           {\"secrets\":[{\"secret\":\"Abcdef123456\",\"created_at\":\"2024-01-01T00:00:00Z\"}]}
