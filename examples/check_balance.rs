@@ -6,11 +6,12 @@
 
 use std::process::ExitCode;
 
-use vonage_account::{Client, testing::FakeVonage};
+use vonage_account::{Amount, Client, testing::FakeVonage};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let threshold: f64 = match std::env::args()
+    // An exact decimal, compared with the balance by value (25 == 25.00000000).
+    let threshold: Amount = match std::env::args()
         .nth(1)
         .unwrap_or_else(|| "25".into())
         .parse()
@@ -29,7 +30,7 @@ async fn main() -> ExitCode {
         }
     };
     match client.account().balance().await {
-        Ok(balance) if balance.value.to_f64() < threshold => {
+        Ok(balance) if balance.value < threshold => {
             println!(
                 "ALERT: balance {} EUR is below {threshold:.2} EUR (auto-reload {})",
                 balance.value,

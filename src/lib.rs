@@ -161,6 +161,7 @@ mod call;
 mod client;
 mod credentials;
 mod error;
+mod generate;
 mod generated;
 mod operation;
 mod retry;
@@ -186,6 +187,25 @@ pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, valida
 
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;
+
+// Kept apart from the list above so branches that reshape it merge cleanly.
+pub use amount::AmountErrorKind;
+pub use generate::{GenerateSecretError, generate_secret, generate_secret_with_len};
+
+/// Re-exported so reading a [`SecretString`] (a [`generate_secret`] result, say) needs no
+/// dependency on `secrecy`: `use vonage_account::ExposeSecret;` then `secret.expose_secret()`.
+///
+/// ```
+/// use vonage_account::{ExposeSecret, SecretString};
+/// let secret = SecretString::from("Abcdef123456");
+/// assert_eq!(secret.expose_secret(), "Abcdef123456");
+/// ```
+pub use secrecy::ExposeSecret;
+
+/// [`rust_decimal`]'s exact decimal, re-exported because it is part of this crate's API
+/// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
+/// `rust_decimal` yourself, and get the same version.
+pub use rust_decimal::Decimal;
 
 #[cfg(feature = "test-server")]
 pub mod testing;

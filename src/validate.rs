@@ -21,7 +21,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    fn new(field: &'static str, rules: Vec<Rule>) -> ValidationError {
+    pub(crate) fn new(field: &'static str, rules: Vec<Rule>) -> ValidationError {
         ValidationError { field, rules }
     }
 

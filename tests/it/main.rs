@@ -14,12 +14,15 @@ mod build_script;
 
 mod body_limit;
 mod cli;
+mod cli_generate;
 mod codegen;
 mod connection_reuse;
 mod decoders;
 mod errors;
 mod fake;
+mod generate_secret;
 mod load;
+mod money;
 mod observability;
 mod operations;
 mod reliability;

@@ -17,7 +17,8 @@ Environment:
   VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
   VONAGE_REST_URL, VONAGE_API_URL     the Account and Secret Management API base URLs
   VONAGE_TIMEOUT                      the per-attempt timeout
-  VONAGE_NEW_SECRET                   the new secret for `secrets create` (else read from stdin)";
+  VONAGE_NEW_SECRET                   the new secret for `secrets create` (else read from stdin,
+                                      unless --generate makes one)";
 
 /// Manage a Vonage account from the command line: balance, top-up, SMS webhook settings and API
 /// secrets.
@@ -134,8 +135,9 @@ pub enum SecretsCommand {
         key: ForKey,
     },
 
-    /// Add a secret, read from VONAGE_NEW_SECRET or else one line of stdin (never an argument)
-    Create(ForKey),
+    /// Add a secret, read from VONAGE_NEW_SECRET or else one line of stdin (never an argument),
+    /// or made with --generate
+    Create(CreateArgs),
 
     /// Revoke a secret by id, at once
     Revoke {
@@ -145,6 +147,27 @@ pub enum SecretsCommand {
         #[command(flatten)]
         key: ForKey,
     },
+}
+
+/// `secrets create` options.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Whose secret.
+    #[command(flatten)]
+    pub key: ForKey,
+
+    /// Make the new secret here (25 characters from the operating system's random source: letters,
+    /// digits, '-' and '_') instead of reading it, and print it once after it is created; refused
+    /// while VONAGE_NEW_SECRET is set
+    #[arg(long)]
+    pub generate: bool,
+
+    /// With --generate: write the new secret to this file instead of stdout. The file is created
+    /// new, readable by its owner only (mode 0600), and never written over; it is written before
+    /// the secret is sent, and removed again if the API refuses it (kept if the secret may have
+    /// been created, as after a timeout)
+    #[arg(long, value_name = "PATH", requires = "generate")]
+    pub output_file: Option<PathBuf>,
 }
 
 /// Which API key's secrets a `secrets` command manages.

@@ -5,6 +5,7 @@
 
 mod args;
 mod fake_server;
+mod generate;
 mod output;
 
 use std::{io::BufRead as _, process::ExitCode};
@@ -80,7 +81,8 @@ fn usage_error(error: clap::Error) -> ! {
         );
     if unexpected_value {
         let message = "unexpected argument (its value is not repeated, in case it is a secret; \
-                       `secrets create` reads the new secret from VONAGE_NEW_SECRET or standard input); \
+                       `secrets create` reads the new secret from VONAGE_NEW_SECRET or standard input, \
+                       or makes one with --generate); \
                        see --help"
             .to_owned();
         let code = Output { json: wants_json }.failure(&Failure::Usage(message));
@@ -160,8 +162,12 @@ async fn run(cli: Cli, out: Output, fake_credentials: (bool, bool)) -> Result<()
                     let secret = client.secrets_for(for_key(key)).get(id).await?;
                     out.secret(&secret)
                 }
-                SecretsCommand::Create(key) => {
-                    let key = for_key(key);
+                SecretsCommand::Create(args) if args.generate => {
+                    let key = for_key(&args.key);
+                    generate::create(&client, key, args.output_file.as_deref(), out).await
+                }
+                SecretsCommand::Create(args) => {
+                    let key = for_key(&args.key);
                     let secret = new_secret()?;
                     let created = client.secrets_for(key.clone()).create(secret).await?;
                     out.created(&key, &created)

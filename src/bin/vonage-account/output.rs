@@ -215,6 +215,46 @@ impl Output {
         Ok(())
     }
 
+    /// `secrets create --generate`: the created secret and, once, the generated value (or the
+    /// file it was written to). With `--json` the value is the `secret` field (`secret_file` for
+    /// a file).
+    pub fn created_generated(
+        &self,
+        api_key: &str,
+        secret: &Secret,
+        value: crate::generate::Generated<'_>,
+    ) -> Result<(), Failure> {
+        use crate::generate::Generated;
+        use vonage_account::ExposeSecret as _;
+        if self.json {
+            // The same object as plain `secrets create`, plus one field.
+            let mut object = match serde_json::to_value(secret) {
+                Ok(serde_json::Value::Object(object)) => object,
+                _ => return Err(Failure::Usage("cannot write JSON for the secret".into())),
+            };
+            match value {
+                Generated::Shown(value) => {
+                    object.insert("secret".into(), json!(value.expose_secret()))
+                }
+                Generated::SavedTo(path) => {
+                    object.insert("secret_file".into(), json!(path.display().to_string()))
+                }
+            };
+            return self.json(&object);
+        }
+        self.created(api_key, secret)?;
+        match value {
+            Generated::Shown(value) => println!(
+                "New secret (shown only this once): {}",
+                value.expose_secret()
+            ),
+            Generated::SavedTo(path) => {
+                println!("New secret written to {}", path.display())
+            }
+        }
+        Ok(())
+    }
+
     /// `secrets revoke`.
     pub fn revoked(&self, api_key: &str, id: &str) -> Result<(), Failure> {
         if self.json {
