@@ -133,6 +133,9 @@ pub struct ClientBuilder {
     account_auth: AccountAuth,
     allow_insecure_http: bool,
     max_response_bytes: usize,
+    /// TLS, root certificates, proxy, User-Agent, or the application's own client
+    /// (`src/http.rs`, which also holds their builder methods).
+    pub(crate) http: crate::http::HttpOptions,
 }
 
 impl Default for ClientBuilder {
@@ -149,6 +152,7 @@ impl Default for ClientBuilder {
             account_auth: AccountAuth::Basic,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            http: crate::http::HttpOptions::default(),
         }
     }
 }
@@ -169,6 +173,7 @@ impl fmt::Debug for ClientBuilder {
             .field("account_auth", &self.account_auth)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -292,18 +297,9 @@ impl ClientBuilder {
         let rest = self.check_base_url("rest_base_url", &self.rest_base_url)?;
         let api = self.check_base_url("api_base_url", &self.api_base_url)?;
 
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            // Never follow a redirect: it could carry the credentials to another host.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION")));
-        let http = with_tls(http)?.build().map_err(|e| {
-            Error::config(format!(
-                "cannot set up HTTP: {}",
-                crate::error::describe_reqwest(&e)
-            ))
-        })?;
+        let http = self
+            .http
+            .build(self.timeout, self.connect_timeout, self.account_auth)?;
 
         let credentials = Arc::new(Credentials::new(api_key, api_secret));
         let transport = |placement| Transport {
@@ -311,15 +307,19 @@ impl ClientBuilder {
             placement,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            request_timeout: http.request_timeout,
         };
         let account = generated::account::Client::new_with_client(
             &rest,
-            http.clone(),
+            http.client.clone(),
             transport(self.account_auth),
         );
         // The Secret Management API takes HTTP Basic only.
-        let secrets =
-            generated::secrets::Client::new_with_client(&api, http, transport(AccountAuth::Basic));
+        let secrets = generated::secrets::Client::new_with_client(
+            &api,
+            http.client,
+            transport(AccountAuth::Basic),
+        );
         Ok(Client {
             inner: Arc::new(ClientInner {
                 account,
@@ -359,35 +359,6 @@ impl ClientBuilder {
         }
         Ok(parsed.as_str().trim_end_matches('/').to_owned())
     }
-}
-
-/// Sets up rustls with the `ring` provider (or the process default, if the application installed
-/// one) and the platform's certificate verifier (the system's root certificates). Used whenever
-/// the `rustls` feature is on, even if `native-tls` is on too. reqwest's `rustls-no-provider` feature leaves
-/// the provider to us; passing a built config keeps the choice local instead of installing a
-/// process-wide default that an application might want to set differently.
-#[cfg(feature = "rustls")]
-fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    let tls_error = |e: rustls::Error| Error::config(format!("cannot set up TLS: {e}"));
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(tls_error)?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(tls_error)?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    // reqwest is built without HTTP/2, so offer only HTTP/1.1, as reqwest itself would.
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(http.tls_backend_preconfigured(config))
-}
-
-/// native-tls (or no TLS at all) needs no setup beyond reqwest's own.
-#[cfg(not(feature = "rustls"))]
-fn with_tls(http: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, Error> {
-    Ok(http)
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

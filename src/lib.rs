@@ -163,6 +163,7 @@ mod credentials;
 mod error;
 mod generate;
 mod generated;
+mod http;
 mod operation;
 mod retry;
 mod rotation;
@@ -179,6 +180,7 @@ pub use client::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+pub use http::TlsBackend;
 pub use operation::{Api, Operation, RequestBody};
 pub use retry::{RetryClass, RetryConfig};
 pub use rotation::{Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationStep};

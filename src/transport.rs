@@ -38,6 +38,9 @@ pub(crate) struct Transport {
     pub(crate) placement: AccountAuth,
     pub(crate) retry: RetryConfig,
     pub(crate) max_response_bytes: usize,
+    /// Set on every request when the application brought its own `reqwest::Client`, whose
+    /// timeouts the crate does not control.
+    pub(crate) request_timeout: Option<std::time::Duration>,
 }
 
 /// What the loop does after an attempt.
@@ -53,6 +56,9 @@ impl Transport {
     /// taken out of the generated code by `build.rs`.)
     fn prepare(&self, request: &mut reqwest::Request) {
         self.credentials.apply(request, self.placement);
+        if self.request_timeout.is_some() {
+            *request.timeout_mut() = self.request_timeout;
+        }
     }
 
     /// Sends `request`, retrying as the operation's [`RetryClass`] and the [`RetryConfig`]
