@@ -332,7 +332,7 @@ impl FakeVonage {
 
     /// With TLS, the PEM of the certificate authority that signed the fake's certificate: what
     /// a client trusts (`REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`, `curl --cacert`,
-    /// `ClientBuilder::add_root_certificate`). `None` for plain HTTP.
+    /// [`ClientBuilder::add_root_certificate`]). `None` for plain HTTP.
     pub fn certificate_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
     }
@@ -363,9 +363,17 @@ impl FakeVonage {
     }
 
     /// A client builder pointed at the fake with the primary credentials, short retry delays
-    /// and a 5 s timeout.
+    /// and a 5 s timeout. It never goes through a proxy from the environment (`HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY`: the proxy would receive the requests, credentials included),
+    /// and with TLS it trusts the fake's certificate authority (which needs a TLS feature of the
+    /// crate, `rustls` by default).
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
+        let builder = Client::builder().no_proxy();
+        let builder = match &self.ca_pem {
+            Some(pem) => builder.add_root_certificate(pem.as_bytes()),
+            None => builder,
+        };
+        builder
             .base_url(self.url())
             .api_key(self.api_key())
             .api_secret(self.api_secret().to_owned())
