@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn bodies_convert_between_json_and_form() {
         let form = convert(br#"{"trx":"a b","n":1}"#, Some(JSON), FORM).unwrap();
-        assert_eq!(String::from_utf8(form).unwrap(), "trx=a+b&n=1");
+        assert_eq!(String::from_utf8(form).unwrap(), "n=1&trx=a+b");
         let json = convert(b"secret=Abc%2F1", Some(FORM), JSON).unwrap();
         assert_eq!(String::from_utf8(json).unwrap(), r#"{"secret":"Abc/1"}"#);
         assert_eq!(

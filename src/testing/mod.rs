@@ -367,6 +367,11 @@ impl FakeVonage {
     /// `HTTPS_PROXY`, `ALL_PROXY`: the proxy would receive the requests, credentials included),
     /// and with TLS it trusts the fake's certificate authority (which needs a TLS feature of the
     /// crate, `rustls` by default).
+    ///
+    /// To test with the application's own client
+    /// ([`ClientBuilder::reqwest_client`]), start from [`Client::builder`] with [`url`](Self::url),
+    /// [`api_key`](Self::api_key) and [`api_secret`](Self::api_secret) instead: that client
+    /// brings its own proxy and TLS settings, and the builder refuses both kinds at once.
     pub fn client_builder(&self) -> ClientBuilder {
         let builder = Client::builder().no_proxy();
         let builder = match &self.ca_pem {
