@@ -374,9 +374,11 @@ impl FakeVonage {
     /// brings its own proxy and TLS settings, and the builder refuses both kinds at once.
     pub fn client_builder(&self) -> ClientBuilder {
         let builder = Client::builder().no_proxy();
-        let builder = match &self.ca_pem {
-            Some(pem) => builder.add_root_certificate(pem.as_bytes()),
-            None => builder,
+        // Without a TLS feature the builder would refuse a root certificate; the calls then fail
+        // as any https call does without TLS, rather than client() panicking.
+        let builder = match (&self.ca_pem, crate::TlsBackend::default_backend()) {
+            (Some(pem), Some(_)) => builder.add_root_certificate(pem.as_bytes()),
+            _ => builder,
         };
         builder
             .base_url(self.url())

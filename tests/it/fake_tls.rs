@@ -130,3 +130,17 @@ async fn a_broken_handshake_does_not_stop_the_https_fake() {
     let _silent = tokio::net::TcpStream::connect(fake.addr()).await.unwrap();
     fake.client().account().balance().await.unwrap();
 }
+
+#[tokio::test]
+async fn every_tls_backend_trusts_the_fake_through_its_client_builder() {
+    let fake = https_fake().await;
+    for &backend in vonage_account::TlsBackend::AVAILABLE {
+        let client = fake.client_builder().tls_backend(backend).build().unwrap();
+        let balance = client.account().balance().await;
+        assert!(balance.is_ok(), "{backend:?}: {balance:?}");
+    }
+    assert_eq!(
+        fake.requests().len(),
+        vonage_account::TlsBackend::AVAILABLE.len()
+    );
+}
