@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use super::{
-    answers::{Answer, JSON, account_401_problem, answer, validation},
+    answers::{Answer, JSON, account_401_problem, answer, invalid_parameters, validation},
     state::{AccountState, ErrorShape, format_eur},
 };
 use crate::Api;
@@ -62,8 +62,13 @@ pub(crate) fn top_up(account: &mut AccountState, body: &[u8], refusal: ErrorShap
 }
 
 /// `POST /account/settings`: changes the fields sent (an empty URL unsets it) and answers with
-/// the settings.
-pub(crate) fn change_settings(account: &mut AccountState, body: &[u8]) -> Answer {
+/// the settings. `webhook_refusals` are the URLs that failed the check Vonage makes before
+/// saving (see `webhooks.rs`): any refuses the whole change.
+pub(crate) fn change_settings(
+    account: &mut AccountState,
+    body: &[u8],
+    webhook_refusals: &[(String, String)],
+) -> Answer {
     let form: Vec<(String, String)> = match serde_urlencoded::from_bytes(body) {
         Ok(form) => form,
         Err(_) => {
@@ -111,6 +116,13 @@ pub(crate) fn change_settings(account: &mut AccountState, body: &[u8]) -> Answer
             }
             _ => {}
         }
+    }
+    if !webhook_refusals.is_empty() {
+        return invalid_parameters(
+            Api::Account,
+            "The webhook URLs must answer 200 OK before they are saved",
+            webhook_refusals,
+        );
     }
     if let Some(mo) = mo {
         account.mo_callback_url = mo;

@@ -30,6 +30,7 @@ mod secrets;
 mod server;
 mod state;
 mod tls;
+mod webhooks;
 
 use std::{
     future::Future,

@@ -19,6 +19,9 @@ pub(crate) struct Incoming<'a> {
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
+    /// The webhook URLs that failed the check Vonage makes before saving them, as
+    /// `(field, reason)` (only with [`Seed::check_webhooks`](super::Seed::check_webhooks)).
+    pub(crate) webhook_refusals: &'a [(String, String)],
 }
 
 /// Authenticates the request, holds its body to the operation's contract, and hands it to its
@@ -34,17 +37,9 @@ pub(crate) fn dispatch(
     };
     let behaviour = accounts.behaviour;
     let refused = || unauthorized(operation.api(), behaviour.account_401);
-    // The Account API also takes the legacy query-parameter credentials; the others only Basic.
-    let allow_query = match operation.api() {
-        Api::Account => true,
-        Api::Secrets => false,
-    };
-    let Some((caller, secret)) = credentials(request.headers, request.query, allow_query) else {
+    let Some(caller) = authenticated(accounts, request) else {
         return refused();
     };
-    if !accounts.authenticate(&caller, &secret) {
-        return refused();
-    }
     let body = match contract::check_body(
         operation,
         request.headers,
@@ -61,9 +56,9 @@ pub(crate) fn dispatch(
         Operation::TopUpAccountBalance => own(accounts, &caller, |a| {
             account::top_up(a, body, behaviour.top_up_refusal)
         }),
-        Operation::ChangeAccountSettings => {
-            own(accounts, &caller, |a| account::change_settings(a, body))
-        }
+        Operation::ChangeAccountSettings => own(accounts, &caller, |a| {
+            account::change_settings(a, body, request.webhook_refusals)
+        }),
         Operation::RetrieveApiSecrets => {
             managed(accounts, &caller, operation, request.path, |key, a| {
                 secrets::list(key, a)
@@ -87,6 +82,17 @@ pub(crate) fn dispatch(
             })
         }
     }
+}
+
+/// The API key of the caller, when its credentials are valid for the request's API.
+pub(crate) fn authenticated(accounts: &Accounts, request: &Incoming<'_>) -> Option<String> {
+    // The Account API also takes the legacy query-parameter credentials; the others only Basic.
+    let allow_query = match request.operation?.api() {
+        Api::Account => true,
+        Api::Secrets => false,
+    };
+    let (caller, secret) = credentials(request.headers, request.query, allow_query)?;
+    accounts.authenticate(&caller, &secret).then_some(caller)
 }
 
 /// Runs `handler` on the caller's own account.

@@ -16,7 +16,7 @@ use super::{
     answers::Answer,
     faults,
     routes::{self, Incoming},
-    state,
+    state, webhooks,
 };
 use crate::Operation;
 
@@ -147,15 +147,32 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
         });
         faults::take_fault(&mut inner.faults, operation)
     };
+    let incoming = |webhook_refusals| Incoming {
+        operation,
+        path: &path,
+        query: query.as_deref(),
+        headers: &parts.headers,
+        body: &body,
+        webhook_refusals,
+    };
+    // Vonage calls the webhook URLs of a settings change before saving them; with
+    // check_webhooks the fake does too, for an authenticated caller, before it takes the lock.
+    let handled = fault
+        .as_ref()
+        .is_none_or(|f| matches!(f, FaultKind::Delay { .. } | FaultKind::TruncatedBody));
+    let check = operation == Some(Operation::ChangeAccountSettings) && handled && {
+        let inner = shared.lock();
+        inner.accounts.behaviour.check_webhooks
+            && routes::authenticated(&inner.accounts, &incoming(&[])).is_some()
+    };
+    let webhook_refusals = if check {
+        webhooks::check(&body).await
+    } else {
+        Vec::new()
+    };
     let mut warnings = Vec::new();
     let mut handle = || {
-        let incoming = Incoming {
-            operation,
-            path: &path,
-            query: query.as_deref(),
-            headers: &parts.headers,
-            body: &body,
-        };
+        let incoming = incoming(&webhook_refusals);
         let a = routes::dispatch(&mut shared.lock().accounts, &incoming, &mut warnings);
         into_response(a)
     };

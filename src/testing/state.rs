@@ -90,6 +90,12 @@ pub struct Seed {
     /// The shape of a top-up refused because auto-reload is off (default
     /// [`ErrorShape::Legacy`], the one body Vonage documents for it).
     pub top_up_refusal: ErrorShape,
+    /// Check webhook URLs as Vonage does before saving them: a settings change whose
+    /// `moCallBackUrl` or `drCallBackUrl` does not answer a `GET` with 200 OK (within 5 s, no
+    /// redirects, no proxy) is refused with a 400 naming the field. Off by default: URLs are then
+    /// only checked for form. The request Vonage sends and the error it answers are not
+    /// documented; these are the fake's own choices.
+    pub check_webhooks: bool,
 }
 
 /// Which of the documented shapes an Account API error takes, where Vonage's sources disagree.
@@ -211,6 +217,7 @@ impl Default for Seed {
             lenient: false,
             account_401: ErrorShape::Problem,
             top_up_refusal: ErrorShape::Legacy,
+            check_webhooks: false,
         }
     }
 }
@@ -299,6 +306,7 @@ pub(crate) struct Behaviour {
     pub(crate) lenient: bool,
     pub(crate) account_401: ErrorShape,
     pub(crate) top_up_refusal: ErrorShape,
+    pub(crate) check_webhooks: bool,
 }
 
 /// All accounts, by API key, and how the fake answers.
@@ -400,6 +408,7 @@ impl Accounts {
                 lenient: seed.lenient,
                 account_401: seed.account_401,
                 top_up_refusal: seed.top_up_refusal,
+                check_webhooks: seed.check_webhooks,
             },
         })
     }

@@ -199,3 +199,71 @@ async fn invalid_settings_answer_an_account_api_problem() {
         "moCallBackUrl"
     );
 }
+
+#[tokio::test]
+async fn with_check_webhooks_a_url_that_does_not_answer_200_is_refused() {
+    use axum::{Router, http::StatusCode, routing::get};
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let app = Router::new()
+        .route(
+            "/ok",
+            get(move || {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async { "ok" }
+            }),
+        )
+        .route("/gone", get(|| async { StatusCode::GONE }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hooks = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let fake = FakeVonage::start_with(Seed {
+        check_webhooks: true,
+        ..Seed::default()
+    })
+    .await
+    .unwrap();
+    let account = fake.client().account();
+    let bad = SettingsUpdate::new()
+        .mo_callback_url(format!("{hooks}/ok"))
+        .dr_callback_url(format!("{hooks}/gone"));
+    let err = account.update_settings(&bad).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidParameters, "{err}");
+    let params = err.api().unwrap().invalid_parameters();
+    assert_eq!(params.len(), 1);
+    assert_eq!(params[0].name, "drCallBackUrl");
+    assert!(params[0].reason.contains("410"), "{params:?}");
+    assert_eq!(
+        fake.account(fake.api_key())
+            .unwrap()
+            .settings
+            .mo_callback_url,
+        ""
+    );
+
+    let good = SettingsUpdate::new().mo_callback_url(format!("{hooks}/ok"));
+    let settings = account.update_settings(&good).await.unwrap();
+    assert_eq!(settings.mo_callback_url, Some(format!("{hooks}/ok")));
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+    // Unreachable, and unset (an empty URL is not called).
+    let closed = SettingsUpdate::new().mo_callback_url("http://127.0.0.1:9/hook");
+    let err = account.update_settings(&closed).await.unwrap_err();
+    assert!(
+        err.api().unwrap().invalid_parameters()[0]
+            .reason
+            .contains("reached")
+    );
+    account
+        .update_settings(&SettingsUpdate::new().unset_mo_callback_url())
+        .await
+        .unwrap();
+    // Wrong credentials: nothing is called.
+    let wrong = fake
+        .client_builder()
+        .api_secret("Wrong-Secret-1")
+        .build()
+        .unwrap();
+    wrong.account().update_settings(&good).await.unwrap_err();
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

@@ -187,8 +187,8 @@ pub struct FakeServerArgs {
     pub listen: SocketAddr,
 
     /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
-    /// settings, sub_accounts, lenient, account_401, top_up_refusal); the flags below override
-    /// it
+    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks); the flags
+    /// below override it
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
