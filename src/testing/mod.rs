@@ -20,6 +20,30 @@
 //! assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1); // never retried
 //! # }
 //! ```
+//!
+//! # HTTPS, the contract, the documented answers
+//!
+//! [`FakeBuilder::tls`] serves HTTPS with a certificate made at start
+//! ([`FakeVonage::certificate_pem`] is the CA to trust; [`FakeVonage::client`] trusts it), for
+//! clients such as Vonage's Python SDK that only speak `https://`. [`FakeBuilder::start_on_own_runtime`]
+//! runs the fake on a runtime of its own, so one `static` fake can serve every test of a binary.
+//!
+//! The fake holds requests to the published contract (the specs in `openapi/`, through
+//! [`Operation::request_body`](crate::Operation::request_body)): an unknown form or JSON field is a
+//! 400 naming it (and the documented spelling when one is close), a body whose `Content-Type` is
+//! not the operation's is a 415 (requests without a body are not judged by it), a known path with
+//! another method is a 405 with `Allow`. [`Seed::lenient`] accepts the first two with a warning in
+//! the [request log](RecordedRequest), which shows each request's status too.
+//!
+//! Its answers follow Vonage's documentation, and where its sources disagree a [`Seed`] field
+//! picks the shape ([`ErrorShape`]): the Account API's 401 is the developer portal's problem
+//! (`#unathorized`, as the portal spells it) or the GitHub description's legacy body; a top-up
+//! refused for auto-reload is the legacy `not auto-reload enabled` body (the one that says why) or
+//! the portal's generic 401 problem; a revocation is a 204 without `Content-Type`;
+//! [`Fault::rate_limited`] is the portal's 429 with `Retry-After` and `X-RateLimit-*`. One answer
+//! is the fake's own choice, as Vonage documents none: a refused settings change is a 400 with the
+//! problem type `https://developer.vonage.com/api-errors/account#validation` naming the field
+//! ([`Seed::check_webhooks`] adds Vonage's check that each webhook URL answers 200 OK).
 
 mod account;
 mod answers;
