@@ -101,6 +101,10 @@ pub struct OperationRow {
     pub retry: &'static str,
     /// The operation's `summary`.
     pub summary: String,
+    /// `x-requests-per-second`: the documented rate limit, if any.
+    pub requests_per_second: Option<u64>,
+    /// `x-max-response-bytes`: a body limit above the client's default, if any.
+    pub max_response_bytes: Option<u64>,
     /// What its request body is, if it takes one.
     pub body: Option<BodyRow>,
 }
@@ -164,6 +168,18 @@ pub fn operation_rows(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<ApiRows, 
             problems.push(format!("{where_}: the operationId must be lowerCamelCase"));
             continue;
         }
+        let positive = |name: &str, problems: &mut Vec<String>| match op.extensions.get(name) {
+            None => None,
+            Some(value) => match value.as_u64().filter(|n| *n > 0) {
+                Some(n) => Some(n),
+                None => {
+                    problems.push(format!("{where_}: {name} must be a positive integer"));
+                    None
+                }
+            },
+        };
+        let requests_per_second = positive("x-requests-per-second", &mut problems);
+        let max_response_bytes = positive("x-max-response-bytes", &mut problems);
         let body = match request_body(api, op) {
             Ok(body) => body,
             Err(problem) => {
@@ -177,6 +193,8 @@ pub fn operation_rows(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<ApiRows, 
             path: path.to_owned(),
             retry,
             summary: op.summary.clone().unwrap_or_default(),
+            requests_per_second,
+            max_response_bytes,
             body,
         });
     }
@@ -286,6 +304,8 @@ pub fn operation_table(apis: &[ApiRows]) -> String {
     let mut api_of = String::new();
     let mut retry = String::new();
     let mut summary = String::new();
+    let mut per_second = String::new();
+    let mut max_bytes = String::new();
     let mut bodies = String::new();
     for api in apis {
         let a = api.api;
@@ -320,6 +340,16 @@ pub fn operation_table(apis: &[ApiRows]) -> String {
             let _ = writeln!(api_of, "            Operation::{v} => Api::{a},");
             let _ = writeln!(retry, "            Operation::{v} => RetryClass::{class},");
             let _ = writeln!(summary, "            Operation::{v} => {:?},", op.summary);
+            let _ = writeln!(
+                per_second,
+                "            Operation::{v} => {:?},",
+                op.requests_per_second
+            );
+            let _ = writeln!(
+                max_bytes,
+                "            Operation::{v} => {:?},",
+                op.max_response_bytes
+            );
             let body = match &op.body {
                 None => "None".to_owned(),
                 Some(b) => format!(
@@ -410,6 +440,21 @@ impl Operation {{
 {summary}        }}
     }}
 
+    /// The documented rate limit (the spec's `x-requests-per-second`), if any. A client spaces
+    /// the calls of such operations so that it stays under it (see
+    /// [`ClientBuilder::rate_limit_pacing`](crate::ClientBuilder::rate_limit_pacing)).
+    pub const fn requests_per_second(self) -> Option<u64> {{
+        match self {{
+{per_second}        }}
+    }}
+
+    /// The body limit for this operation's answers when it is above the client's
+    /// (the spec's `x-max-response-bytes`).
+    pub const fn max_response_bytes(self) -> Option<u64> {{
+        match self {{
+{max_bytes}        }}
+    }}
+
     /// What its request body is (media type and fields), or `None` when it takes no body.
     pub const fn request_body(self) -> Option<RequestBody> {{
         match self {{
@@ -450,12 +495,19 @@ fn generate(api: openapiv3::OpenAPI) -> Result<String, String> {
         .with_derive("PartialEq")
         // JSON numbers for money keep every decimal the API sent.
         .with_replacement("Amount", "crate::Amount", [TypeImpl::Display].into_iter())
-        // The public enum already is the wire type: the generated code uses it directly.
+        // The public enums already are the wire types: the generated code uses them directly.
         .with_replacement(
             "HttpForwardMethod",
             "crate::HttpForwardMethod",
             std::iter::empty(),
-        );
+        )
+        .with_replacement(
+            "ServiceType",
+            "crate::ServiceType",
+            [TypeImpl::Display].into_iter(),
+        )
+        // Prices are decimal strings on the wire; `Amount` reads them keeping every digit.
+        .with_replacement("Price", "crate::Amount", [TypeImpl::Display].into_iter());
 
     // progenitor panics on some spec patterns (two success types for one operation, say): turn
     // that into an error naming the cause, without the default hook's backtrace noise.

@@ -2,12 +2,12 @@
 //!
 //! With no `VONAGE_API_KEY` in the environment this starts the embedded fake Vonage server and
 //! walks through every call, including the documented failures. With credentials set it runs only
-//! the read-only calls (balance, settings, list secrets) against the real hosts, or the ones in
-//! `VONAGE_REST_URL` / `VONAGE_API_URL`.
+//! the read-only calls (balance, settings, list secrets, two price lookups) against the real
+//! hosts, or the ones in `VONAGE_REST_URL` / `VONAGE_API_URL`.
 //!
 //! Run: `cargo run --example quickstart`
 
-use vonage_account::{Client, Error, SettingsUpdate, testing::FakeVonage};
+use vonage_account::{Client, Error, ServiceType, SettingsUpdate, testing::FakeVonage};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -54,6 +54,22 @@ async fn read_only(client: &Client) -> Result<(), Error> {
             secret.id, secret.created_at
         );
     }
+    // The Pricing API takes one request per second: the client spaces these two calls.
+    let germany = client.pricing().country(ServiceType::Sms, "DE").await?;
+    println!(
+        "SMS to Germany:   {} networks, highest {} {}; the balance covers {} messages",
+        germany.networks.len(),
+        germany
+            .highest_price()
+            .map_or("?".into(), ToString::to_string),
+        germany.currency.as_deref().unwrap_or("EUR"),
+        germany
+            .messages_covered(&balance.value)
+            .map_or("?".into(), |n| n.to_string()),
+    );
+    let plus_one = client.pricing().prefix(ServiceType::Sms, "1").await?;
+    let codes: Vec<&str> = plus_one.iter().map(|c| c.country_code.as_str()).collect();
+    println!("SMS, prefix +1:   {}", codes.join(", "));
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::{
     credentials::{AccountAuth, Credentials},
     generated,
     retry::RetryConfig,
-    transport::Transport,
+    transport::{Pacing, Transport},
 };
 
 /// The Account API host (the first server in `openapi/account.yaml`).
@@ -136,6 +136,8 @@ pub struct ClientBuilder {
     /// TLS, root certificates, proxy, User-Agent, or the application's own client
     /// (`src/http.rs`, which also holds their builder methods).
     pub(crate) http: crate::http::HttpOptions,
+    rate_limit_pacing: bool,
+    rate_limit_interval: Option<Duration>,
 }
 
 impl Default for ClientBuilder {
@@ -153,6 +155,8 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: crate::http::HttpOptions::default(),
+            rate_limit_pacing: true,
+            rate_limit_interval: None,
         }
     }
 }
@@ -174,6 +178,8 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("http", &self.http)
+            .field("rate_limit_pacing", &self.rate_limit_pacing)
+            .field("rate_limit_interval", &self.rate_limit_interval)
             .finish()
     }
 }
@@ -273,6 +279,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether calls of rate-limited operations are spaced to stay under the documented limit
+    /// ([`Operation::requests_per_second`](crate::Operation::requests_per_second): the Pricing
+    /// lookups take one request per second). On by default: every clone of the client shares
+    /// one schedule, so a burst of lookups goes out one per second instead of drawing 429s. Off,
+    /// calls go at once, and a 429 is retried per its `Retry-After` like other reads.
+    pub fn rate_limit_pacing(mut self, on: bool) -> Self {
+        self.rate_limit_pacing = on;
+        self
+    }
+
+    /// The spacing between calls of rate-limited operations, instead of the one the documented
+    /// limit gives (one second for the Pricing lookups). For an account whose limit Vonage
+    /// raised, or for tests.
+    pub fn rate_limit_interval(mut self, interval: Duration) -> Self {
+        self.rate_limit_interval = Some(interval);
+        self
+    }
+
     /// Checks the settings and builds the client. Missing or malformed credentials and base URLs
     /// are an [`ErrorKind::Config`](crate::ErrorKind::Config) error here, not at the first call.
     pub fn build(self) -> Result<Client, Error> {
@@ -302,12 +326,17 @@ impl ClientBuilder {
             .build(self.timeout, self.connect_timeout, self.account_auth)?;
 
         let credentials = Arc::new(Credentials::new(api_key, api_secret));
+        let pacing = self.rate_limit_pacing.then(|| Pacing {
+            pacer: Arc::default(),
+            interval: self.rate_limit_interval,
+        });
         let transport = |placement| Transport {
             credentials: credentials.clone(),
             placement,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
             request_timeout: http.request_timeout,
+            pacing: pacing.clone(),
         };
         let account = generated::account::Client::new_with_client(
             &rest,

@@ -311,7 +311,7 @@ impl ApiError {
                 _ => {}
             }
         }
-        if let ErrorBody::Legacy { code, label } = &self.body {
+        if let ErrorBody::Legacy { label, .. } = &self.body {
             let label = label.as_deref().unwrap_or_default().to_ascii_lowercase();
             if mentions_auto_reload(&label) {
                 return ErrorKind::AutoReloadDisabled;
@@ -319,11 +319,10 @@ impl ApiError {
             if label.contains("authentication") {
                 return ErrorKind::Unauthorized;
             }
-            if self.status.is_success()
-                || code == "420"
-                || label.contains("topup")
-                || label.contains("top-up")
-            {
+            // A 2xx with a failure code is a top-up's (the only operation answering that way);
+            // otherwise only the label can say it (`420 "topup failed"`; a 420 "method failed"
+            // from another lookup is not a top-up failure).
+            if self.status.is_success() || label.contains("topup") || label.contains("top-up") {
                 return ErrorKind::TopUpFailed;
             }
         }
@@ -429,6 +428,8 @@ struct AnyErrorFields {
     invalid_parameters: Option<serde_json::Value>,
     #[serde(rename = "error-code")]
     error_code: Option<serde_json::Value>,
+    /// The Pricing API's 401 says `code` where the others say `error-code`.
+    code: Option<serde_json::Value>,
     #[serde(rename = "error-code-label")]
     error_code_label: Option<String>,
 }
@@ -442,7 +443,12 @@ impl ErrorBody {
         let Ok(fields) = serde_json::from_slice::<AnyErrorFields>(body) else {
             return ErrorBody::Text(excerpt(body));
         };
-        if let Some(code) = fields.error_code {
+        // `code` alone is a legacy code only next to a legacy label (a problem may use `code`
+        // for something else).
+        let legacy_code = fields
+            .error_code
+            .or(fields.code.filter(|_| fields.error_code_label.is_some()));
+        if let Some(code) = legacy_code {
             let code = match code {
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),
@@ -469,7 +475,8 @@ impl ErrorBody {
     }
 }
 
-/// `invalid_parameters` comes as `[{"name": .., "reason": ..}]` or as `{"name": "reason"}`.
+/// `invalid_parameters` comes as `[{"name": .., "reason": ..}]`, as `{"name": "reason"}`, or (the
+/// Pricing API) as `{"parameter": "name", "message": "reason"}`.
 fn invalid_parameters(value: serde_json::Value) -> Vec<InvalidParameter> {
     let text = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => s.clone(),
@@ -483,6 +490,15 @@ fn invalid_parameters(value: serde_json::Value) -> Vec<InvalidParameter> {
                 reason: item.get("reason").map(text).unwrap_or_default(),
             })
             .collect(),
+        // The Pricing API's one parameter: `{"parameter": "country", "message": "Is required"}`.
+        serde_json::Value::Object(map)
+            if map.len() == 2 && map.contains_key("parameter") && map.contains_key("message") =>
+        {
+            vec![InvalidParameter {
+                name: map.get("parameter").map(text).unwrap_or_default(),
+                reason: map.get("message").map(text).unwrap_or_default(),
+            }]
+        }
         serde_json::Value::Object(map) => map
             .iter()
             .map(|(name, reason)| InvalidParameter {

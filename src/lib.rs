@@ -1,7 +1,8 @@
 //! A typed async client for the Vonage (formerly Nexmo) Account and Secret Management APIs.
 //!
 //! Read the balance, top it up, read and set the default SMS webhook URLs, and list, read,
-//! create, revoke and rotate API secrets, for the account's own key or a sub-account's.
+//! create, revoke and rotate API secrets, for the account's own key or a sub-account's; and look
+//! up what an SMS or a call costs (the Pricing API).
 //!
 //! The HTTP clients are generated at build time by progenitor from the hand-written OpenAPI
 //! specs in `openapi/`; the public surface is the small facade documented here.
@@ -35,6 +36,30 @@
 //!
 //! [`Client`] is cheap to clone (one `Arc`) and `Send + Sync`; all clones share one connection
 //! pool for both hosts (`rest.nexmo.com` for `/account/*`, `api.nexmo.com` for secrets).
+//!
+//! # Pricing
+//!
+//! [`Client::pricing`] has the Pricing API v1 lookups: one country, every country on a dialling
+//! prefix, or every country. Prices are [`Amount`]s, exact decimals that keep every digit sent;
+//! [`CountryPricing::messages_covered`] says how many messages a balance pays for at the
+//! country's highest network price. The API takes one request per second, and the client spaces
+//! these calls to stay under it ([`ClientBuilder::rate_limit_pacing`]).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let client = fake.client();
+//! use vonage_account::{Amount, ServiceType};
+//!
+//! let uk = client.pricing().country(ServiceType::Sms, "GB").await?;
+//! let highest = uk.highest_price().expect("a price");
+//! assert_eq!(highest.to_string(), "0.075000"); // as sent
+//! assert!(*highest > Amount::from(0) && *highest < 1);
+//! let plus_one = client.pricing().prefix(ServiceType::Sms, "+1").await?; // US, CA, UM
+//! assert_eq!(plus_one.len(), 3);
+//! # Ok(()) }
+//! ```
 //!
 //! # Authentication
 //!
@@ -165,6 +190,8 @@ mod generate;
 mod generated;
 mod http;
 mod operation;
+mod pace;
+mod pricing;
 mod retry;
 mod rotation;
 mod secrets;
@@ -182,6 +209,9 @@ pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
 pub use http::TlsBackend;
 pub use operation::{Api, Operation, RequestBody};
+pub use pricing::{
+    CountryPricing, NetworkPricing, NetworkType, ParseServiceTypeError, Pricing, ServiceType,
+};
 pub use retry::{RetryClass, RetryConfig};
 pub use rotation::{Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationStep};
 pub use secrets::{MAX_SECRETS_PER_KEY, Secret, Secrets};

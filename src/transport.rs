@@ -6,7 +6,7 @@
 //! the operation id progenitor passes to the hooks; what the facade needs to know afterwards
 //! goes into the call's record ([`crate::call`]).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use bytes::{Bytes, BytesMut};
 
@@ -23,6 +23,7 @@ use crate::{
     credentials::{AccountAuth, Credentials},
     error::describe_reqwest,
     generated,
+    pace::Pacer,
     retry::{Failure, RetryClass, RetryConfig},
 };
 
@@ -41,7 +42,23 @@ pub(crate) struct Transport {
     /// Set on every request when the application brought its own `reqwest::Client`, whose
     /// timeouts the crate does not control.
     pub(crate) request_timeout: Option<std::time::Duration>,
+    /// Spaces the attempts of rate-limited operations; shared by every generated client of one
+    /// `Client` and its clones. `None` when pacing is off.
+    pub(crate) pacing: Option<Pacing>,
 }
+
+/// How rate-limited operations are spaced.
+#[derive(Debug, Clone)]
+pub(crate) struct Pacing {
+    pub(crate) pacer: Arc<Pacer>,
+    /// Replaces the interval the spec's rate limit gives, when set.
+    pub(crate) interval: Option<Duration>,
+}
+
+/// Added to the spacing a documented rate limit gives: two requests sent exactly a second apart
+/// can arrive less than a second apart (a new connection, scheduling), and a limiter counts
+/// arrivals.
+const PACING_MARGIN: Duration = Duration::from_millis(50);
 
 /// What the loop does after an attempt.
 enum Step {
@@ -72,6 +89,12 @@ impl Transport {
         // An operation the table does not know cannot happen (build.rs checks the ids); if it
         // did, the strict class is the safe one.
         let class = operation.map_or(RetryClass::ConnectOnly, Operation::retry_class);
+        let limit = operation
+            .and_then(Operation::max_response_bytes)
+            .map_or(self.max_response_bytes, |op| {
+                usize::try_from(op).map_or(usize::MAX, |op| op.max(self.max_response_bytes))
+            });
+        let pace = self.pace_interval(operation);
         let mut attempt = 0u32;
         note(|r| r.operation = operation);
         loop {
@@ -93,6 +116,9 @@ impl Transport {
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
+            if let (Some(interval), Some(pacing)) = (pace, &self.pacing) {
+                pacing.pacer.wait_turn(interval).await;
+            }
             let started = std::time::Instant::now();
             let step = match client.execute(request).instrument(span.clone()).await {
                 Ok(response) => {
@@ -106,7 +132,7 @@ impl Transport {
                     match (wait, spare) {
                         (Some(wait), Some(next)) => Step::Resend(wait, next),
                         (_, spare) => {
-                            let read = self.read_body(response).await;
+                            let read = read_body(response, limit).await;
                             tracing::debug!(
                                 parent: &span,
                                 elapsed_ms = started.elapsed().as_millis() as u64,
@@ -133,6 +159,16 @@ impl Transport {
         }
     }
 
+    /// The spacing between attempts of `operation`, when it has a documented rate limit and
+    /// pacing is on.
+    fn pace_interval(&self, operation: Option<Operation>) -> Option<Duration> {
+        let pacing = self.pacing.as_ref()?;
+        let per_second = operation?.requests_per_second()?;
+        Some(pacing.interval.unwrap_or_else(|| {
+            Duration::from_secs(1) / u32::try_from(per_second).unwrap_or(u32::MAX) + PACING_MARGIN
+        }))
+    }
+
     fn after_failure(
         &self,
         class: RetryClass,
@@ -151,42 +187,41 @@ impl Transport {
             _ => Step::Return(Err(error)),
         }
     }
+}
 
-    /// Reads the whole body, up to the limit, and hands back an equivalent response. A body over
-    /// the limit is not read: the record says so and the response comes back empty.
-    async fn read_body(&self, mut response: Response) -> reqwest::Result<Response> {
-        let limit = self.max_response_bytes;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let declared = response.content_length().unwrap_or(0);
-        if declared as usize > limit {
+/// Reads the whole body, up to the limit, and hands back an equivalent response. A body over
+/// the limit is not read: the record says so and the response comes back empty.
+async fn read_body(mut response: Response, limit: usize) -> reqwest::Result<Response> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let declared = response.content_length().unwrap_or(0);
+    if declared as usize > limit {
+        note(|r| r.too_large = Some(limit));
+        return Ok(rebuild(status, headers, Bytes::new()));
+    }
+    // A small answer usually arrives as one chunk: keep it as it is, without a copy.
+    let mut read = 0;
+    let mut first = Bytes::new();
+    let mut joined: Option<BytesMut> = None;
+    while let Some(chunk) = response.chunk().await? {
+        read += chunk.len();
+        if read > limit {
             note(|r| r.too_large = Some(limit));
             return Ok(rebuild(status, headers, Bytes::new()));
         }
-        // A small answer usually arrives as one chunk: keep it as it is, without a copy.
-        let mut read = 0;
-        let mut first = Bytes::new();
-        let mut joined: Option<BytesMut> = None;
-        while let Some(chunk) = response.chunk().await? {
-            read += chunk.len();
-            if read > limit {
-                note(|r| r.too_large = Some(limit));
-                return Ok(rebuild(status, headers, Bytes::new()));
-            }
-            match &mut joined {
-                Some(all) => all.extend_from_slice(&chunk),
-                None if first.is_empty() => first = chunk,
-                None => {
-                    let mut all = BytesMut::with_capacity(read);
-                    all.extend_from_slice(&first);
-                    all.extend_from_slice(&chunk);
-                    joined = Some(all);
-                }
+        match &mut joined {
+            Some(all) => all.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let mut all = BytesMut::with_capacity(read);
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
             }
         }
-        let body = joined.map_or(first, BytesMut::freeze);
-        Ok(rebuild(status, headers, body))
     }
+    let body = joined.map_or(first, BytesMut::freeze);
+    Ok(rebuild(status, headers, body))
 }
 
 /// Notes an answer's status and request id in the call's record and the attempt's span.

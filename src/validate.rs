@@ -26,7 +26,7 @@ impl ValidationError {
     }
 
     /// The argument that broke the rules (`secret`, `trx`, `api_key`, `secret_id`,
-    /// `mo_callback_url`, `dr_callback_url`).
+    /// `mo_callback_url`, `dr_callback_url`, `country`, `prefix`).
     pub fn field(&self) -> &'static str {
         self.field
     }
@@ -84,6 +84,10 @@ pub enum Rule {
     NotAbsoluteHttpUrl,
     /// Control characters are not allowed.
     ControlCharacter,
+    /// A country code is two ASCII letters (ISO 3166-1 alpha-2, `DE`).
+    NotCountryCode,
+    /// A dialling prefix is digits only (a leading `+` is allowed and dropped).
+    NotDigits,
 }
 
 impl fmt::Display for Rule {
@@ -107,6 +111,10 @@ impl fmt::Display for Rule {
             }
             Rule::NotAbsoluteHttpUrl => f.write_str("must be an absolute http:// or https:// URL"),
             Rule::ControlCharacter => f.write_str("must not contain control characters"),
+            Rule::NotCountryCode => {
+                f.write_str("must be a two letter country code (ISO 3166-1 alpha-2, e.g. DE)")
+            }
+            Rule::NotDigits => f.write_str("must be digits only (e.g. 44; a leading + is dropped)"),
         }
     }
 }
@@ -184,6 +192,33 @@ fn path_segment(field: &'static str, value: &str) -> Result<(), ValidationError>
         Vec::new()
     };
     finish(field, rules)
+}
+
+/// Checks a country code: two ASCII letters, returned upper case as the API writes them.
+pub(crate) fn country_code(country: &str) -> Result<String, ValidationError> {
+    if country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(country.to_ascii_uppercase())
+    } else {
+        let rule = if country.is_empty() {
+            Rule::Empty
+        } else {
+            Rule::NotCountryCode
+        };
+        Err(ValidationError::new("country", vec![rule]))
+    }
+}
+
+/// Checks a dialling prefix: digits, a leading `+` dropped.
+pub(crate) fn dialing_prefix(prefix: &str) -> Result<&str, ValidationError> {
+    let digits = prefix.strip_prefix('+').unwrap_or(prefix);
+    if digits.is_empty() {
+        Err(ValidationError::new("prefix", vec![Rule::Empty]))
+    } else if digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // No dialling prefix is longer than a whole E.164 number.
+        Err(ValidationError::new("prefix", vec![Rule::NotDigits]))
+    } else {
+        Ok(digits)
+    }
 }
 
 /// Checks a webhook URL: absolute `http`/`https` with a host.

@@ -49,6 +49,7 @@ mod account;
 mod answers;
 mod contract;
 mod faults;
+mod pricing;
 mod routes;
 mod secrets;
 mod server;
@@ -68,6 +69,7 @@ use tokio::sync::oneshot;
 
 pub use crate::Operation;
 pub use faults::{Fault, FaultKind};
+pub use pricing::SeedPricing;
 pub use server::RecordedRequest;
 pub use state::{
     AccountPatch, AccountView, ErrorShape, SecretView, Seed, SeedSecret, SeedSettings,
@@ -271,6 +273,7 @@ impl FakeBuilder {
             .map_err(|source| FakeError::Bind { addr, source })?;
         let shared = Arc::new(Shared {
             seed,
+            started: std::time::Instant::now(),
             inner: Mutex::new(Inner {
                 accounts,
                 faults: Vec::new(),

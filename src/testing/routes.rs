@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use super::{
     account,
     answers::{Answer, credentials, key_not_found, unauthorized},
-    contract, secrets,
+    contract, pricing, secrets,
     state::Accounts,
 };
 use crate::{Api, Operation};
@@ -51,6 +51,9 @@ pub(crate) fn dispatch(
         Err(answer) => return answer,
     };
     let body = &*body;
+    let service = operation
+        .path_param(request.path, "type")
+        .unwrap_or_default();
     match operation {
         Operation::GetAccountBalance => own(accounts, &caller, account::balance),
         Operation::TopUpAccountBalance => own(accounts, &caller, |a| {
@@ -59,6 +62,15 @@ pub(crate) fn dispatch(
         Operation::ChangeAccountSettings => own(accounts, &caller, |a| {
             account::change_settings(a, body, request.webhook_refusals)
         }),
+        Operation::RetrievePricingCountry => {
+            pricing::country(&mut accounts.prices, service, request.query)
+        }
+        Operation::RetrievePricingAllCountries => {
+            pricing::all_countries(&mut accounts.prices, service)
+        }
+        Operation::RetrievePrefixPricing => {
+            pricing::prefix(&mut accounts.prices, service, request.query)
+        }
         Operation::RetrieveApiSecrets => {
             managed(accounts, &caller, operation, request.path, |key, a| {
                 secrets::list(key, a)

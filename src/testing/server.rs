@@ -25,6 +25,8 @@ const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 pub(crate) struct Shared {
     pub(crate) seed: Seed,
+    /// When the fake started: the request log's times count from here.
+    pub(crate) started: std::time::Instant,
     pub(crate) inner: Mutex<Inner>,
 }
 
@@ -57,6 +59,8 @@ pub struct RecordedRequest {
     /// The `X-Request-Id` the fake answered it with.
     #[serde(default)]
     pub request_id: String,
+    /// When it arrived, in milliseconds since the fake started.
+    pub received_ms: u64,
     /// The operation its method and path belong to (written as its `operationId` in JSON);
     /// `None` for a path no operation serves.
     pub route: Option<Operation>,
@@ -127,6 +131,7 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
         let mut inner = shared.lock();
         inner.log.push(RecordedRequest {
             request_id: request_id.to_owned(),
+            received_ms: shared.started.elapsed().as_millis() as u64,
             route: operation,
             method: method.clone(),
             path: path.clone(),

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::pricing::{PriceTable, SeedPricing};
+
 /// Money in the fake: a count of 10⁻⁸ EUR (the eighth decimal the API reports), so top-ups add
 /// exactly.
 pub(crate) type TenNanoEur = i128;
@@ -78,6 +80,8 @@ pub struct Seed {
     pub settings: SeedSettings,
     /// Sub-accounts owned by the primary account.
     pub sub_accounts: Vec<SubAccountSeed>,
+    /// The price table and how pricing lookups are answered.
+    pub pricing: SeedPricing,
     /// Accept what the published API does not define instead of refusing it: unknown form or
     /// JSON fields, and a body whose `Content-Type` is not the one the operation takes (it is
     /// read as what it says it is). Each is recorded as a warning in the request log. Off by
@@ -218,6 +222,7 @@ impl Default for Seed {
             account_401: ErrorShape::Problem,
             top_up_refusal: ErrorShape::Legacy,
             check_webhooks: false,
+            pricing: SeedPricing::default(),
         }
     }
 }
@@ -314,6 +319,7 @@ pub(crate) struct Behaviour {
 pub(crate) struct Accounts {
     pub(crate) by_key: BTreeMap<String, AccountState>,
     pub(crate) behaviour: Behaviour,
+    pub(crate) prices: PriceTable,
 }
 
 fn new_secret(value: &str) -> StoredSecret {
@@ -410,6 +416,7 @@ impl Accounts {
                 top_up_refusal: seed.top_up_refusal,
                 check_webhooks: seed.check_webhooks,
             },
+            prices: PriceTable::new(&seed.pricing),
         })
     }
 

@@ -21,32 +21,32 @@ const NEW_SECRET: &str = "Fresh-N3w-Secret";
 
 /// One run of the binary.
 #[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {self:?}"))
     }
 
-    fn error_json(&self) -> Value {
+    pub(crate) fn error_json(&self) -> Value {
         let line = self.stderr.trim();
         assert_eq!(line.lines().count(), 1, "one line on stderr: {self:?}");
         serde_json::from_str(line)
             .unwrap_or_else(|e| panic!("stderr is not a JSON object ({e}): {self:?}"))
     }
 
-    fn assert_code(&self, code: i32) -> &Self {
+    pub(crate) fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "exit code: {self:?}");
         self
     }
 
     /// Neither the API secrets nor a new secret appear anywhere in the output.
-    fn assert_no_secret(&self) -> &Self {
+    pub(crate) fn assert_no_secret(&self) -> &Self {
         for secret in [SECRET, SUB_SECRET, NEW_SECRET] {
             assert!(
                 !self.stdout.contains(secret) && !self.stderr.contains(secret),
@@ -58,12 +58,12 @@ impl Run {
 }
 
 /// A command line to run, with the fake's URL and credentials in the environment.
-struct Cli {
+pub(crate) struct Cli {
     command: tokio::process::Command,
     stdin: Option<String>,
 }
 
-fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
+pub(crate) fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
     let mut cli = bare(args);
     cli.command
         .env("VONAGE_API_KEY", fake.api_key())
@@ -74,7 +74,7 @@ fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
 }
 
 /// A command line with no VONAGE_* variables at all.
-fn bare(args: &[&str]) -> Cli {
+pub(crate) fn bare(args: &[&str]) -> Cli {
     let mut command = tokio::process::Command::new(BIN);
     command.args(args);
     for var in [
@@ -94,7 +94,7 @@ fn bare(args: &[&str]) -> Cli {
 }
 
 impl Cli {
-    fn env(mut self, name: &str, value: &str) -> Self {
+    pub(crate) fn env(mut self, name: &str, value: &str) -> Self {
         self.command.env(name, value);
         self
     }
@@ -104,7 +104,7 @@ impl Cli {
         self
     }
 
-    async fn run(mut self) -> Run {
+    pub(crate) async fn run(mut self) -> Run {
         self.command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -784,6 +784,11 @@ async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
     assert_eq!(sub.len(), 1);
     let err = client.secrets().create("weak").await.unwrap_err();
     assert_eq!(err.kind(), vonage_account::ErrorKind::Validation);
+    let sms = vonage_account::ServiceType::Sms;
+    let pricing = client.pricing();
+    assert_eq!(pricing.country(sms, "DE").await.unwrap().country_code, "DE");
+    assert_eq!(pricing.prefix(sms, "1").await.unwrap().len(), 3);
+    assert!(!pricing.all_countries(sms).await.unwrap().is_empty());
 
     // The binary as a client of the binary.
     let run = bare(&["balance"])

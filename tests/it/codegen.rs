@@ -134,7 +134,7 @@ fn openapi_3_1_and_garbage_are_refused() {
 fn with_pricing(x_retry: &str) -> String {
     spec("openapi/account.yaml").replacen(
         "paths:\n",
-        &format!("paths:\n  /account/get-pricing/outbound/sms:\n    get:\n      operationId: retrievePricingCountry\n{x_retry}      summary: Pricing for a country.\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/AccountBalance'\n"),
+        &format!("paths:\n  /account/get-phone-pricing/outbound/sms:\n    get:\n      operationId: retrievePhonePricing\n{x_retry}      summary: Pricing for a country.\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/AccountBalance'\n"),
         1,
     )
 }
@@ -151,9 +151,9 @@ fn an_operation_without_a_retry_class_fails_the_build_naming_it() {
         Err(err) => err,
         Ok(_) => panic!("an operation without x-retry was accepted"),
     };
-    assert!(err.contains("retrievePricingCountry"), "{err}");
+    assert!(err.contains("retrievePhonePricing"), "{err}");
     assert!(
-        err.contains("GET /account/get-pricing/outbound/sms"),
+        err.contains("GET /account/get-phone-pricing/outbound/sms"),
         "{err}"
     );
     assert!(err.contains("x-retry"), "{err}");
@@ -171,13 +171,13 @@ fn a_new_operation_enters_the_operation_table() {
         panic!("the edited spec generates");
     };
     let table = operation_table(&[rows]);
-    assert!(table.contains("    RetrievePricingCountry,"), "{table}");
+    assert!(table.contains("    RetrievePhonePricing,"), "{table}");
     assert!(
-        table.contains("Operation::RetrievePricingCountry => RetryClass::Repeatable,"),
+        table.contains("Operation::RetrievePhonePricing => RetryClass::Repeatable,"),
         "{table}"
     );
     assert!(
-        table.contains("\"retrieve_pricing_country\" => Some(Operation::RetrievePricingCountry),"),
+        table.contains("\"retrieve_phone_pricing\" => Some(Operation::RetrievePhonePricing),"),
         "{table}"
     );
 }

@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use vonage_account::{
-    ErrorKind, Operation,
+    ErrorKind, Operation, ServiceType,
     testing::{FakeVonage, Fault, Seed},
 };
 
@@ -274,9 +274,20 @@ async fn lenient_mode_accepts_with_a_warning_in_the_log() {
 async fn the_crate_itself_keeps_the_contract() {
     // Every operation the crate sends is accepted by the strict fake without a warning.
     let fake = FakeVonage::start().await;
-    let client = fake.client();
+    let client = fake
+        .client_builder()
+        .rate_limit_pacing(false)
+        .build()
+        .unwrap();
     client.account().balance().await.unwrap();
     client.account().top_up("t1").await.unwrap();
+    let pricing = client.pricing();
+    pricing.country(ServiceType::Sms, "DE").await.unwrap();
+    pricing.prefix(ServiceType::Voice, "44").await.unwrap();
+    pricing
+        .all_countries(ServiceType::SmsTransit)
+        .await
+        .unwrap();
     client.account().settings().await.unwrap();
     let update = vonage_account::SettingsUpdate::new()
         .mo_callback_url("https://example.com/in")

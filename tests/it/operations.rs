@@ -2,7 +2,7 @@
 //! own parser), the facade, the fake, and the README. An operation added to a spec and nothing
 //! else fails here (or fails to compile in the fake's router), naming the operation.
 
-use vonage_account::{Api, Operation, RetryClass, testing::FakeVonage};
+use vonage_account::{Api, Operation, RetryClass, ServiceType, testing::FakeVonage};
 
 use crate::build_script;
 
@@ -75,6 +75,21 @@ async fn call_through_facade(
             let id = fake.secret_ids(fake.api_key())[0].clone();
             secrets.revoke(&id).await
         }
+        Operation::RetrievePricingCountry => client
+            .pricing()
+            .country(ServiceType::Sms, "DE")
+            .await
+            .map(drop),
+        Operation::RetrievePricingAllCountries => client
+            .pricing()
+            .all_countries(ServiceType::Voice)
+            .await
+            .map(drop),
+        Operation::RetrievePrefixPricing => client
+            .pricing()
+            .prefix(ServiceType::SmsTransit, "44")
+            .await
+            .map(drop),
         other => panic!("operation {other} has no facade call in tests/it/operations.rs"),
     }
 }

@@ -92,6 +92,14 @@ pub enum Command {
     #[command(subcommand)]
     Secrets(SecretsCommand),
 
+    /// What an SMS or a call costs: per country, per dialling prefix, or everywhere
+    Pricing(crate::pricing::PricingArgs),
+
+    /// Monitoring checks in the monitoring-plugins convention (Nagios, Icinga, Sensu): one status
+    /// line with performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    #[command(subcommand)]
+    Check(crate::check::CheckCommand),
+
     /// Run the fake Vonage server (both APIs) until SIGINT or SIGTERM; needs the test-server
     /// feature
     FakeServer(FakeServerArgs),

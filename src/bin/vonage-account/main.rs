@@ -4,9 +4,11 @@
 //! public facade. See `vonage-account --help` for the commands and exit codes.
 
 mod args;
+mod check;
 mod fake_server;
 mod generate;
 mod output;
+mod pricing;
 
 use std::{io::BufRead as _, process::ExitCode};
 
@@ -55,14 +57,30 @@ fn main() -> ExitCode {
             );
         }
     };
+    if let Command::Check(check) = &cli.command {
+        let client = client(&cli.global).map_err(|failure| match failure {
+            Failure::Call(e) => e.to_string(),
+            Failure::Usage(m) | Failure::Io(m) => m,
+        });
+        let verdict = runtime.block_on(check::run(client, check));
+        return ExitCode::from(report(&verdict));
+    }
     match runtime.block_on(run(cli, out, fake_credentials)) {
         Ok(()) => ExitCode::from(output::EXIT_OK),
         Err(failure) => ExitCode::from(out.failure(&failure)),
     }
 }
 
+/// Prints a check's status line on stdout and returns its exit code.
+fn report(verdict: &check::Verdict) -> u8 {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{}", verdict.line);
+    verdict.code
+}
+
 /// Reports a command-line error and exits: clap's own text, or with `--json` anywhere on the
 /// command line a JSON object like every other error. Help and version go to stdout, exit 0.
+/// For `check`, whose callers read only the status line and the exit code, it is an UNKNOWN.
 fn usage_error(error: clap::Error) -> ! {
     use clap::error::ErrorKind;
     let wants_json = std::env::args_os().skip(1).any(|a| a == "--json");
@@ -87,6 +105,20 @@ fn usage_error(error: clap::Error) -> ! {
             .to_owned();
         let code = Output { json: wants_json }.failure(&Failure::Usage(message));
         std::process::exit(i32::from(code))
+    }
+    let checking = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .as_deref()
+        == Some("check");
+    if checking && !informational {
+        let text = error.render().to_string();
+        let reason = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ");
+        std::process::exit(i32::from(report(&check::unknown(reason))))
     }
     if !wants_json || informational {
         error.exit()
@@ -145,6 +177,9 @@ async fn run(cli: Cli, out: Output, fake_credentials: (bool, bool)) -> Result<()
                 out.settings(&client.account().settings().await?, false)
             }
         }
+        Command::Pricing(args) => pricing::run(&client(global)?, args, out).await,
+        // Handled in `main`: its exit codes are the monitoring convention's.
+        Command::Check(_) => Ok(()),
         Command::Secrets(command) => {
             let client = client(global)?;
             let for_key = |key: &args::ForKey| {

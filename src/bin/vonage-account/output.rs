@@ -119,6 +119,16 @@ impl Output {
         code
     }
 
+    /// One JSON document on stdout, pretty-printed.
+    pub fn print_json<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), Failure> {
+        self.json(value)
+    }
+
+    /// One line of text on stdout.
+    pub fn line(&self, text: &str) {
+        println!("{text}");
+    }
+
     fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), Failure> {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))?;
