@@ -160,18 +160,11 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
         body: &body,
         webhook_refusals,
     };
-    // Vonage calls the webhook URLs of a settings change before saving them; with
-    // check_webhooks the fake does too, for an authenticated caller, before it takes the lock.
     let handled = fault
         .as_ref()
         .is_none_or(|f| matches!(f, FaultKind::Delay { .. } | FaultKind::TruncatedBody));
-    let check = operation == Some(Operation::ChangeAccountSettings) && handled && {
-        let inner = shared.lock();
-        inner.accounts.behaviour.check_webhooks
-            && routes::authenticated(&inner.accounts, &incoming(&[])).is_some()
-    };
-    let webhook_refusals = if check {
-        webhooks::check(&body).await
+    let webhook_refusals = if handled {
+        check_webhooks(shared, &incoming(&[])).await
     } else {
         Vec::new()
     };
@@ -199,6 +192,22 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
         entry.warnings = warnings;
     }
     response
+}
+
+/// Vonage calls the webhook URLs of a settings change before it saves them; with
+/// `check_webhooks` the fake does too (see `webhooks.rs`), for an authenticated caller, before
+/// the handler takes the state lock. The URLs that failed, as `(field, reason)`.
+async fn check_webhooks(shared: &Shared, request: &Incoming<'_>) -> Vec<(String, String)> {
+    let wanted = request.operation == Some(Operation::ChangeAccountSettings) && {
+        let inner = shared.lock();
+        inner.accounts.behaviour.check_webhooks
+            && routes::authenticated(&inner.accounts, request).is_some()
+    };
+    if wanted {
+        webhooks::check(request.body).await
+    } else {
+        Vec::new()
+    }
 }
 
 /// A handler's answer as a response: its `Content-Type` only when it has one (a 204 has none).
