@@ -559,14 +559,10 @@ impl FakeVonage {
         api_key: &str,
         patch: &AccountPatch,
     ) -> Result<AccountView, FakeError> {
-        let mut inner = self.shared.lock();
-        let account = inner
-            .accounts
-            .by_key
-            .get_mut(api_key)
-            .ok_or_else(|| FakeError::UnknownKey(api_key.to_owned()))?;
-        account.apply(patch).map_err(FakeError::State)?;
-        Ok(account.view(api_key))
+        self.change_account(api_key, |account| {
+            account.apply(patch)?;
+            Ok(account.view(api_key))
+        })
     }
 
     /// Sets the balance of an API key (EUR, decimal text with up to 8 decimals).
@@ -596,20 +592,24 @@ impl FakeVonage {
         secret_id: &str,
         created_at: &str,
     ) -> Result<(), FakeError> {
-        let at = state::parse_time(created_at).map_err(FakeError::State)?;
+        self.change_account(api_key, |account| {
+            account.set_secret_created_at(secret_id, created_at)
+        })
+    }
+
+    /// Runs `change` on the account of `api_key`; its refusal becomes [`FakeError::State`].
+    fn change_account<T>(
+        &self,
+        api_key: &str,
+        change: impl FnOnce(&mut state::AccountState) -> Result<T, String>,
+    ) -> Result<T, FakeError> {
         let mut inner = self.shared.lock();
         let account = inner
             .accounts
             .by_key
             .get_mut(api_key)
             .ok_or_else(|| FakeError::UnknownKey(api_key.to_owned()))?;
-        let secret = account
-            .secrets
-            .iter_mut()
-            .find(|s| s.id == secret_id)
-            .ok_or_else(|| FakeError::State(format!("no secret {secret_id:?} on {api_key}")))?;
-        secret.created_at = at;
-        Ok(())
+        change(account).map_err(FakeError::State)
     }
 
     /// Turns lenient mode on or off (see [`Seed::lenient`]); [`reset`](Self::reset) restores

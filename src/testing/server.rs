@@ -321,13 +321,7 @@ fn control_account(
             }
             serde_json::from_slice::<SecretPatch>(body)
                 .map_err(|e| e.to_string())
-                .and_then(|patch| state::parse_time(&patch.created_at))
-                .and_then(|at| {
-                    let secret = account.secrets.iter_mut().find(|s| s.id == id);
-                    let secret = secret.ok_or_else(|| format!("no secret {id:?} on {key}"))?;
-                    secret.created_at = at;
-                    Ok(())
-                })
+                .and_then(|patch| account.set_secret_created_at(id, &patch.created_at))
         }
         _ => return error(StatusCode::METHOD_NOT_ALLOWED, "use GET or PATCH".into()),
     };

@@ -561,6 +561,20 @@ impl AccountState {
         }
     }
 
+    /// Sets when the secret `id` was created (RFC 3339), or says why not.
+    pub(crate) fn set_secret_created_at(
+        &mut self,
+        id: &str,
+        created_at: &str,
+    ) -> Result<(), String> {
+        let at = parse_time(created_at)?;
+        let secret = self.secrets.iter_mut().find(|s| s.id == id);
+        secret
+            .ok_or_else(|| format!("no secret {id:?} on this key"))?
+            .created_at = at;
+        Ok(())
+    }
+
     /// Applies `patch` whole, or changes nothing and says what is wrong with it.
     pub(crate) fn apply(&mut self, patch: &AccountPatch) -> Result<(), String> {
         let money = |what: &str, text: &Option<String>| {

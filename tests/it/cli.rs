@@ -1058,11 +1058,7 @@ async fn fake_server_serves_https_with_its_certificate_written_before_the_first_
     assert_eq!(balance.value.to_string(), "10.28000000");
 
     // --lenient: the Python SDK's settings call is accepted, with a warning in the log.
-    let http = reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
-        .no_proxy()
-        .build()
-        .unwrap();
+    let http = crate::common::trusting(&pem);
     let status = http
         .post(format!("{}/account/settings", server.url))
         .basic_auth(KEY, Some(SECRET))

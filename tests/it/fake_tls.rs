@@ -73,12 +73,7 @@ async fn the_certificate_is_for_localhost_too_and_only_trusted_when_given() {
 
     // Any client trusts it with the PEM, here reqwest's own (as the SDKs' REQUESTS_CA_BUNDLE or
     // NODE_EXTRA_CA_CERTS do).
-    let ca = reqwest::Certificate::from_pem(fake.certificate_pem().unwrap().as_bytes()).unwrap();
-    let http = reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .no_proxy()
-        .build()
-        .unwrap();
+    let http = crate::common::trusting(fake.certificate_pem().unwrap());
     let status = http
         .get(format!("{}/account/get-balance", fake.url()))
         .basic_auth(fake.api_key(), Some(fake.api_secret()))
@@ -100,12 +95,7 @@ async fn the_control_path_is_served_over_https_as_well() {
         .start()
         .await
         .unwrap();
-    let ca = reqwest::Certificate::from_pem(fake.certificate_pem().unwrap().as_bytes()).unwrap();
-    let http = reqwest::Client::builder()
-        .tls_certs_only([ca])
-        .no_proxy()
-        .build()
-        .unwrap();
+    let http = crate::common::trusting(fake.certificate_pem().unwrap());
     let account: serde_json::Value = http
         .get(format!("{}/_fake/accounts/{}", fake.url(), fake.api_key()))
         .send()
