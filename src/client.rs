@@ -133,11 +133,11 @@ pub struct ClientBuilder {
     account_auth: AccountAuth,
     allow_insecure_http: bool,
     max_response_bytes: usize,
+    rate_limit_pacing: bool,
+    rate_limit_interval: Option<Duration>,
     /// TLS, root certificates, proxy, User-Agent, or the application's own client
     /// (`src/http.rs`, which also holds their builder methods).
     pub(crate) http: crate::http::HttpOptions,
-    rate_limit_pacing: bool,
-    rate_limit_interval: Option<Duration>,
 }
 
 impl Default for ClientBuilder {
@@ -154,9 +154,9 @@ impl Default for ClientBuilder {
             account_auth: AccountAuth::Basic,
             allow_insecure_http: false,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            http: crate::http::HttpOptions::default(),
             rate_limit_pacing: true,
             rate_limit_interval: None,
+            http: crate::http::HttpOptions::default(),
         }
     }
 }
@@ -177,9 +177,9 @@ impl fmt::Debug for ClientBuilder {
             .field("account_auth", &self.account_auth)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("max_response_bytes", &self.max_response_bytes)
-            .field("http", &self.http)
             .field("rate_limit_pacing", &self.rate_limit_pacing)
             .field("rate_limit_interval", &self.rate_limit_interval)
+            .field("http", &self.http)
             .finish()
     }
 }
@@ -335,8 +335,8 @@ impl ClientBuilder {
             placement,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
-            request_timeout: http.request_timeout,
             pacing: pacing.clone(),
+            per_request: http.per_request.clone(),
         };
         let account = generated::account::Client::new_with_client(
             &rest,

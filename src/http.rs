@@ -4,7 +4,9 @@
 //! [`ClientBuilder`] holds an [`HttpOptions`]; the builder methods that fill it are here, and
 //! [`HttpOptions::build`] turns it into the client both generated clients share.
 
-use std::{fmt, time::Duration};
+use std::{fmt, sync::Arc, time::Duration};
+
+use reqwest::header::HeaderMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -108,7 +110,12 @@ pub(crate) struct HttpOptions {
     user_agent_suffix: Option<String>,
     /// The application's own client, used as it is.
     reqwest_client: Option<reqwest::Client>,
+    /// Adds the application's headers to every call.
+    on_request: Option<RequestHook>,
 }
+
+/// The application's header hook.
+type RequestHook = Arc<dyn Fn(&mut HeaderMap) + Send + Sync>;
 
 impl fmt::Debug for HttpOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -118,6 +125,7 @@ impl fmt::Debug for HttpOptions {
             .field("proxy", &self.proxy)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("reqwest_client", &self.reqwest_client.is_some())
+            .field("on_request", &self.on_request.is_some())
             .finish()
     }
 }
@@ -126,9 +134,37 @@ impl fmt::Debug for HttpOptions {
 pub(crate) struct Http {
     /// The client both generated clients share.
     pub(crate) client: reqwest::Client,
-    /// A per-request timeout the transport sets on every request, for a client the crate did
-    /// not configure itself.
-    pub(crate) request_timeout: Option<Duration>,
+    /// What the transport does to every request.
+    pub(crate) per_request: PerRequest,
+}
+
+/// What the transport does to every request before the credentials are added: the
+/// application's header hook, and a timeout for a client the crate did not configure itself.
+#[derive(Clone, Default)]
+pub(crate) struct PerRequest {
+    timeout: Option<Duration>,
+    on_request: Option<RequestHook>,
+}
+
+impl fmt::Debug for PerRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PerRequest")
+            .field("timeout", &self.timeout)
+            .field("on_request", &self.on_request.is_some())
+            .finish()
+    }
+}
+
+impl PerRequest {
+    /// Applies the timeout and the hook to `request`.
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
+        if self.timeout.is_some() {
+            *request.timeout_mut() = self.timeout;
+        }
+        if let Some(hook) = &self.on_request {
+            hook(request.headers_mut());
+        }
+    }
 }
 
 impl HttpOptions {
@@ -139,17 +175,24 @@ impl HttpOptions {
         connect_timeout: Duration,
         account_auth: AccountAuth,
     ) -> Result<Http, Error> {
+        let on_request = self.on_request.clone();
         match &self.reqwest_client {
             Some(client) => {
                 self.check_caller_client(account_auth)?;
                 Ok(Http {
                     client: client.clone(),
-                    request_timeout: Some(timeout),
+                    per_request: PerRequest {
+                        timeout: Some(timeout),
+                        on_request,
+                    },
                 })
             }
             None => Ok(Http {
                 client: self.own_client(timeout, connect_timeout)?,
-                request_timeout: None,
+                per_request: PerRequest {
+                    timeout: None,
+                    on_request,
+                },
             }),
         }
     }
@@ -311,8 +354,6 @@ impl HttpOptions {
     /// keeps the choice local instead of installing a process-wide default.
     #[cfg(feature = "rustls-ring")]
     fn ring_config(&self) -> Result<rustls::ClientConfig, Error> {
-        use std::sync::Arc;
-
         let provider = rustls::crypto::CryptoProvider::get_default()
             .cloned()
             .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
@@ -433,6 +474,30 @@ impl ClientBuilder {
     /// spaces only, checked by [`build`](Self::build).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.http.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Calls `hook` with the headers of every call before it is sent, to add the application's
+    /// own: a trace context (`traceparent`) for distributed tracing, a correlation id. It runs
+    /// in the caller's task and span, once per call (a retry resends the same headers), and
+    /// before the crate adds the credentials: it never sees them, and an `Authorization`
+    /// header it sets is replaced. It cannot change where a request goes.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), vonage_account::Error> {
+    /// use reqwest::header::HeaderValue;
+    /// let client = vonage_account::Client::builder()
+    ///     .api_key("abcd1234")
+    ///     .api_secret("Abcdef123456")
+    ///     .on_request(|headers| {
+    ///         // In a real service: the current span's context, from your tracing propagator.
+    ///         headers.insert("x-correlation-id", HeaderValue::from_static("7f3c9b1e"));
+    ///     })
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn on_request(mut self, hook: impl Fn(&mut HeaderMap) + Send + Sync + 'static) -> Self {
+        self.http.on_request = Some(Arc::new(hook));
         self
     }
 

@@ -173,10 +173,24 @@
 //!
 //! | feature | default | what |
 //! |---|---|---|
-//! | `rustls` | yes | HTTPS with rustls |
+//! | `rustls` | yes | HTTPS with reqwest's default TLS: rustls, aws-lc-rs provider |
+//! | `rustls-ring` | no | HTTPS with rustls and `ring`, for this crate's client only (see below) |
 //! | `native-tls` | no | HTTPS with the platform's TLS |
 //! | `test-server` | no | `testing::FakeVonage` |
 //! | `cli` | no | the `vonage-account` command-line tool |
+//!
+//! The default TLS is reqwest's own, so the application's other `reqwest` clients keep working
+//! whatever features Cargo unifies. `rustls-ring` alone leaves reqwest's rustls without a crypto
+//! provider: an application with reqwest clients of its own then installs one first
+//! (`rustls::crypto::ring::default_provider().install_default()`). With several TLS features,
+//! [`ClientBuilder::tls_backend`] chooses among them ([`TlsBackend`]).
+//!
+//! The HTTP layer is configurable on the builder: extra trusted CAs
+//! ([`ClientBuilder::add_root_certificate`]), a proxy ([`ClientBuilder::proxy`],
+//! [`ClientBuilder::no_proxy`]; by default `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` from the
+//! environment), a User-Agent suffix ([`ClientBuilder::user_agent_suffix`]), or the
+//! application's own `reqwest::Client` ([`ClientBuilder::reqwest_client`], which says which
+//! guarantees then rest with that client).
 
 #![deny(missing_docs)]
 

@@ -39,12 +39,12 @@ pub(crate) struct Transport {
     pub(crate) placement: AccountAuth,
     pub(crate) retry: RetryConfig,
     pub(crate) max_response_bytes: usize,
-    /// Set on every request when the application brought its own `reqwest::Client`, whose
-    /// timeouts the crate does not control.
-    pub(crate) request_timeout: Option<std::time::Duration>,
     /// Spaces the attempts of rate-limited operations; shared by every generated client of one
     /// `Client` and its clones. `None` when pacing is off.
     pub(crate) pacing: Option<Pacing>,
+    /// The application's header hook, and a timeout when the application brought its own
+    /// `reqwest::Client` (`src/http.rs`).
+    pub(crate) per_request: crate::http::PerRequest,
 }
 
 /// How rate-limited operations are spaced.
@@ -72,10 +72,9 @@ impl Transport {
     /// Puts the credentials on the request. (The `api-version` header progenitor would add is
     /// taken out of the generated code by `build.rs`.)
     fn prepare(&self, request: &mut reqwest::Request) {
+        // First, so the application's hook never sees the credentials.
+        self.per_request.apply(request);
         self.credentials.apply(request, self.placement);
-        if self.request_timeout.is_some() {
-            *request.timeout_mut() = self.request_timeout;
-        }
     }
 
     /// Sends `request`, retrying as the operation's [`RetryClass`] and the [`RetryConfig`]

@@ -182,3 +182,58 @@ fn settings_for_the_crates_own_client_are_refused_next_to_the_applications() {
         assert!(err.to_string().contains(setting), "{setting}: {err}");
     }
 }
+
+#[tokio::test]
+async fn the_request_hook_adds_headers_but_never_sees_or_replaces_the_credentials() {
+    use std::sync::{Arc, Mutex};
+    let fake = FakeVonage::start().await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let hook_seen = seen.clone();
+    let client = fake
+        .client_builder()
+        .retry(
+            RetryConfig::default()
+                .max_retries(1)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(10)),
+        )
+        .on_request(move |headers| {
+            hook_seen
+                .lock()
+                .unwrap()
+                .push(headers.contains_key("authorization"));
+            headers.insert(
+                "traceparent",
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+                    .parse()
+                    .unwrap(),
+            );
+            headers.insert("authorization", "Bearer not-the-crates".parse().unwrap());
+        })
+        .build()
+        .unwrap();
+    fake.inject(Fault::status(503));
+    client.account().balance().await.unwrap();
+    client.secrets().list().await.unwrap();
+
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [false, false],
+        "once per call, before the credentials"
+    );
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3, "the balance call was retried once");
+    for request in requests {
+        assert_eq!(
+            request.header("traceparent"),
+            Some("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            "every attempt carries it"
+        );
+        assert!(
+            request
+                .header("authorization")
+                .is_some_and(|a| a.starts_with("Basic ")),
+            "{request:?}"
+        );
+    }
+}

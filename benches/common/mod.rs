@@ -122,9 +122,14 @@ pub struct Raw {
 
 impl Raw {
     pub fn new(base: &str) -> Raw {
-        // With reqwest's `rustls-no-provider` (this crate's default), a plain reqwest client
-        // needs a process-wide provider; the facade passes its own config instead.
-        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        // With `rustls-ring` as the only TLS feature, reqwest has `rustls-no-provider`, so a plain
+        // reqwest client needs a process-wide provider (the README's one line); the facade
+        // passes its own config instead.
+        #[cfg(all(
+            feature = "rustls-ring",
+            not(feature = "rustls"),
+            not(feature = "native-tls")
+        ))]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))

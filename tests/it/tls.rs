@@ -1,7 +1,7 @@
 //! The TLS setup: a client for `https://` builds, and a call opens with a TLS ClientHello that
 //! offers HTTP/1.1. (No certificate is served: the call then fails, as it must.)
 
-#![cfg(any(feature = "rustls", feature = "native-tls"))]
+#![cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 
 use tokio::io::AsyncReadExt as _;
 use vonage_account::{Client, RetryConfig};
