@@ -2,7 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Amount, Client, Error, call::call, generated::account::types, validate};
+use crate::{
+    Amount, Client, Error,
+    call::{call, call_raw},
+    generated::account::types,
+    validate,
+};
 
 /// The balance, top-up and settings calls, from [`Client::account`]. Holds a clone of the client
 /// (one `Arc`), so it can be stored and moved into tasks.
@@ -50,6 +55,41 @@ pub struct Settings {
     /// The maximum number of API calls per second.
     #[serde(rename = "max-calls-per-second", default)]
     pub max_calls_per_second: Option<i64>,
+}
+
+/// What a top-up's answer said, when it was a success.
+///
+/// The documented success is a 2xx with `"error-code": "200"` ([`TopUp::confirmed`]). A 2xx
+/// that was read whole and has **no** `error-code` (an empty body, `{}`, another JSON value) is
+/// also taken as success, with [`error_code`](TopUp::error_code) `None`: the HTTP status is the
+/// API's primary signal, and reporting a failure for a top-up that went through invites a retry
+/// that charges twice. Check the balance when [`confirmed`](TopUp::confirmed) is false and it
+/// matters.
+///
+/// A 2xx with any other `error-code` is an error
+/// ([`ErrorKind::TopUpFailed`](crate::ErrorKind::TopUpFailed)). A 2xx whose body is not JSON
+/// (cut off, an HTML page) could have hidden a failure code, so it is neither: a
+/// [`Decode`](crate::ErrorKind::Decode) error that says the top-up was accepted and has
+/// probably taken effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TopUp {
+    /// The HTTP status of the answer.
+    pub status: reqwest::StatusCode,
+    /// The `X-Request-Id` of the answer.
+    pub request_id: Option<String>,
+    /// `error-code`: `"200"` as documented, or `None` when the answer carried none.
+    pub error_code: Option<String>,
+    /// `error-code-label` (`"success"`), when the answer carried one (credentials redacted).
+    pub error_code_label: Option<String>,
+}
+
+impl TopUp {
+    /// Whether the answer was the documented success, `"error-code": "200"`; false for a 2xx
+    /// that carried no code.
+    pub fn confirmed(&self) -> bool {
+        self.error_code.is_some()
+    }
 }
 
 /// The HTTP method Vonage uses to call the webhook URLs.
@@ -183,31 +223,70 @@ impl Account {
     /// (`POST /account/top-up`). Needs auto-reload on the account; otherwise the error's kind is
     /// [`ErrorKind::AutoReloadDisabled`](crate::ErrorKind::AutoReloadDisabled).
     ///
-    /// Never sent twice: it is retried only when no connection could be made at all.
+    /// Never sent twice: it is retried only when no connection could be made at all. A 2xx
+    /// answer is a success unless it carries an `error-code` other than `"200"`; see [`TopUp`]
+    /// for a 2xx without any code.
     ///
     /// ```no_run
     /// # async fn run(client: vonage_account::Client) -> Result<(), vonage_account::Error> {
-    /// client.account().top_up("8ef2447e69604f642ae59363aa5f781b").await?;
+    /// let top_up = client.account().top_up("8ef2447e69604f642ae59363aa5f781b").await?;
+    /// if !top_up.confirmed() {
+    ///     println!("Vonage answered {} without a code; check the balance", top_up.status);
+    /// }
     /// # Ok(()) }
     /// ```
-    pub async fn top_up(&self, trx: &str) -> Result<(), Error> {
+    pub async fn top_up(&self, trx: &str) -> Result<TopUp, Error> {
         validate::trx(trx)?;
         let body = types::TopUpRequest {
             trx: trx.to_owned(),
         };
-        let answer = call(self.api().top_up_account_balance(&body)).await?;
-        // A 2xx can still carry a failure code.
-        if answer.value.error_code.trim() == "200" {
-            Ok(())
+        // The answer is decided here from its bytes: the generated type would refuse a 2xx
+        // without a code, and a code that is a number.
+        let answer = call_raw(self.api().top_up_account_balance(&body)).await?;
+        let text = crate::error::strip_bom(&answer.body);
+        let json = if text.iter().all(u8::is_ascii_whitespace) {
+            None
         } else {
-            Err(Error::Api(Box::new(crate::ApiError {
-                status: answer.status,
-                request_id: answer.request_id,
-                body: crate::ErrorBody::Legacy {
-                    code: answer.value.error_code,
-                    label: answer.value.error_code_label,
-                },
-            })))
+            // A body that cannot be read may have carried a failure code (a cut-off
+            // `{"error-code":"420"…`): neither a success nor a failure can be told, and the
+            // error says the top-up was accepted and has probably taken effect.
+            match serde_json::from_slice::<serde_json::Value>(text) {
+                Ok(json) => Some(json),
+                Err(e) => return Err(answer.into_decode_error(&e.to_string())),
+            }
+        };
+        let field = |name: &str| {
+            json.as_ref()
+                .and_then(|j| j.get(name))
+                .and_then(|v| match v {
+                    serde_json::Value::Null => None,
+                    serde_json::Value::String(s) => Some(s.trim().to_owned()),
+                    other => Some(other.to_string()),
+                })
+                .filter(|s| !s.is_empty())
+        };
+        match field("error-code") {
+            // A code, and not the success code: a failure, whatever the status said.
+            Some(code) if code != "200" => Err(answer.into_error()),
+            code => {
+                let mut label = field("error-code-label");
+                if let Some(label) = &mut label {
+                    answer.redactor().redact_string(label);
+                }
+                if code.is_none() {
+                    tracing::warn!(
+                        status = answer.status.as_u16(),
+                        request_id = answer.request_id.as_deref(),
+                        "vonage_account.top_up_unconfirmed"
+                    );
+                }
+                Ok(TopUp {
+                    status: answer.status,
+                    request_id: answer.request_id,
+                    error_code: code,
+                    error_code_label: label,
+                })
+            }
         }
     }
 

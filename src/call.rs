@@ -7,13 +7,18 @@
 //! retry class a call has does not travel this way: the transport reads it from the operation
 //! table.)
 
-use std::cell::RefCell;
+use std::{cell::RefCell, sync::Arc};
 
+use bytes::Bytes;
+use progenitor_client::{Error as G, ResponseValue};
 use reqwest::StatusCode;
+use secrecy::SecretString;
 
 use crate::{
-    Error, Operation,
-    error::{ApiError, ErrorBody, describe_reqwest, excerpt},
+    Error, Operation, RetryClass,
+    credentials::Credentials,
+    error::{ApiError, decode_error_body, describe_reqwest, redacted_excerpt, strip_bom},
+    redact::Redactor,
 };
 
 /// What one facade call saw on the wire, across all its attempts.
@@ -25,6 +30,14 @@ pub(crate) struct CallRecord {
     pub(crate) request_id: Option<String>,
     /// The last response's body was larger than this limit (and was not read).
     pub(crate) too_large: Option<usize>,
+    /// The credentials the request carried, to redact them from whatever of the answer reaches
+    /// an error.
+    pub(crate) credentials: Option<Arc<Credentials>>,
+    /// The final answer's body as it came, when its status is not 2xx (or `keep_success_body`):
+    /// errors are decoded from these bytes, never from what the generated client made of them.
+    pub(crate) body: Option<Bytes>,
+    /// Keep the body of a 2xx too (set by [`call_raw`]).
+    pub(crate) keep_success_body: bool,
 }
 
 impl CallRecord {
@@ -37,6 +50,19 @@ impl CallRecord {
             attempts: self.attempts,
         })
     }
+
+    /// A redactor for this call's credentials and `new_secret`.
+    fn redactor(&self, new_secret: Option<&SecretString>) -> Redactor {
+        Redactor::new(self.credentials.as_deref(), new_secret)
+    }
+
+    /// The request id, redacted as thoroughly as any other part of the answer (the transport
+    /// only made a cheap literal check).
+    fn redacted_request_id(&self, redactor: &Redactor) -> Option<String> {
+        self.request_id
+            .as_deref()
+            .map(|id| redactor.redact(id).into_owned())
+    }
 }
 
 tokio::task_local! {
@@ -46,7 +72,13 @@ tokio::task_local! {
 
 /// Updates the record of the facade call this request belongs to (nothing outside one).
 pub(crate) fn note(f: impl FnOnce(&mut CallRecord)) {
-    let _ = CALL.try_with(|c| f(&mut c.borrow_mut()));
+    let _ = with_record(f);
+}
+
+/// Runs `f` on the record of the facade call this request belongs to, if any, and returns what
+/// it returns.
+pub(crate) fn with_record<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> {
+    CALL.try_with(|c| f(&mut c.borrow_mut())).ok()
 }
 
 /// Runs `fut` and also returns the [`ResponseMeta`] of every answer the crate's calls inside it
@@ -91,8 +123,10 @@ pub struct ResponseMeta {
     pub attempts: u32,
 }
 
-/// A value and what the answer that carried it said about itself.
+/// A value and what the answer that carried it said about itself. (No handler reads the status
+/// and request id at the moment; they stay for those that report them.)
 #[derive(Debug, Clone)]
+#[allow(dead_code)]
 pub(crate) struct Answered<T> {
     pub(crate) value: T,
     pub(crate) status: StatusCode,
@@ -100,29 +134,87 @@ pub(crate) struct Answered<T> {
 }
 
 /// Runs one generated-client call and turns its outcome into the facade's: the value, or one
-/// [`Error`]. A 2xx the spec does not list (a 200 where 201 is documented, a 200 where 204 is) is
-/// accepted and decoded as the documented success.
+/// [`Error`].
+///
+/// A 2xx the spec does not list (a 200 where 201 is documented, a 200 or 202 where 204 is) is
+/// accepted and decoded as the documented success. An operation with nothing to decode (its
+/// value is `()`) takes any 2xx with any body: the status is the answer. Every error answer is
+/// decoded from its bytes as they came, with the request's credentials redacted.
 pub(crate) async fn call<T, E, F>(fut: F) -> Result<Answered<T>, Error>
 where
     T: serde::de::DeserializeOwned,
-    E: serde::Serialize,
-    F: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+    F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, record) = CALL
-        .scope(RefCell::default(), async move {
+    call_redacting(fut, None).await
+}
+
+/// [`call`] for a request that carries a new secret (a create): the answer is redacted of it
+/// as of the credentials.
+pub(crate) async fn call_with_secret<T, E, F>(
+    fut: F,
+    new_secret: &SecretString,
+) -> Result<Answered<T>, Error>
+where
+    T: serde::de::DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, G<E>>>,
+{
+    call_redacting(fut, Some(new_secret)).await
+}
+
+/// Runs `fut` inside a fresh record and returns its outcome and the record.
+async fn run<T, E, F>(
+    fut: F,
+    keep_success_body: bool,
+    new_secret: Option<&SecretString>,
+) -> (Result<ResponseValue<T>, G<E>>, CallRecord)
+where
+    F: Future<Output = Result<ResponseValue<T>, G<E>>>,
+{
+    let record = CallRecord {
+        keep_success_body,
+        ..CallRecord::default()
+    };
+    let (outcome, mut record) = CALL
+        .scope(RefCell::new(record), async move {
             let out = fut.await;
             (out, CALL.with(|c| c.take()))
         })
         .await;
+    if let (Some(secret), Some(id)) = (new_secret, record.request_id.as_mut()) {
+        Redactor::new(None, Some(secret)).redact_string(id);
+    }
     if let Some(meta) = record.status.and_then(|status| record.meta(status)) {
         let _ = ANSWERS.try_with(|a| a.borrow_mut().push(meta));
     }
-    if let (Some(limit), Some(status)) = (record.too_large, record.status) {
-        return Err(Error::ResponseTooLarge {
-            status,
-            request_id: record.request_id,
-            limit,
-        });
+    (outcome, record)
+}
+
+/// The error for a body that was too large to read, if it was.
+fn too_large(record: &CallRecord, new_secret: Option<&SecretString>) -> Option<Error> {
+    let (limit, status) = (record.too_large?, record.status?);
+    Some(Error::ResponseTooLarge {
+        status,
+        request_id: record.redacted_request_id(&record.redactor(new_secret)),
+        limit,
+    })
+}
+
+/// Whether the record's final answer was a 2xx.
+fn answered_success(record: &CallRecord) -> bool {
+    record.status.is_some_and(|s| s.is_success())
+}
+
+async fn call_redacting<T, E, F>(
+    fut: F,
+    new_secret: Option<&SecretString>,
+) -> Result<Answered<T>, Error>
+where
+    T: serde::de::DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, G<E>>>,
+{
+    let (outcome, mut record) = run(fut, false, new_secret).await;
+    if let Some(error) = too_large(&record, new_secret) {
+        return Err(error);
     }
     match outcome {
         Ok(value) => Ok(Answered {
@@ -130,66 +222,187 @@ where
             request_id: record.request_id,
             value: value.into_inner(),
         }),
-        Err(progenitor_client::Error::UnexpectedResponse(response))
-            if response.status().is_success() =>
-        {
+        Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
             let status = response.status();
             let body = response.bytes().await.unwrap_or_default();
-            let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-                b"null"
-            } else {
-                &body
-            };
-            match serde_json::from_slice(text) {
-                Ok(value) => Ok(Answered {
-                    value,
-                    status,
-                    request_id: record.request_id,
-                }),
-                Err(e) => Err(Error::Decode {
-                    status,
-                    request_id: record.request_id,
-                    reason: e.to_string(),
-                    excerpt: excerpt(&body),
-                }),
-            }
+            decode_success(status, &body, record, new_secret)
         }
-        Err(e) => Err(from_generated(e, &record).await),
+        Err(G::InvalidResponsePayload(body, _)) if answered_success(&record) => {
+            let status = record.status.unwrap_or(StatusCode::OK);
+            decode_success(status, &body, record, new_secret)
+        }
+        Err(e) => Err(from_generated(e, &mut record, new_secret).await),
     }
 }
 
-/// Turns the generated client's error into the facade's.
-async fn from_generated<E: serde::Serialize>(
-    error: progenitor_client::Error<E>,
-    record: &CallRecord,
-) -> Error {
-    use progenitor_client::Error as G;
-    let api = |status: StatusCode, body: ErrorBody| {
-        Error::Api(Box::new(ApiError {
-            status,
-            request_id: record.request_id.clone(),
-            body,
-        }))
+/// Decodes a 2xx body the generated client did not (an undocumented 2xx) or could not (a body
+/// that did not fit, retried here without a byte-order mark).
+fn decode_success<T: serde::de::DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    record: CallRecord,
+    new_secret: Option<&SecretString>,
+) -> Result<Answered<T>, Error> {
+    let text = strip_bom(body);
+    let text: &[u8] = if text.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        text
     };
+    let value = serde_json::from_slice(text).or_else(|e| {
+        // A value that decodes from `null` (`()`) has nothing to decode: any body will do.
+        serde_json::from_slice(b"null").map_err(|_| e)
+    });
+    match value {
+        Ok(value) => Ok(Answered {
+            value,
+            status,
+            request_id: record.request_id,
+        }),
+        Err(e) => Err(decode_error(
+            status,
+            &e.to_string(),
+            body,
+            &record,
+            new_secret,
+        )),
+    }
+}
+
+/// A 2xx whose body could not be decoded, with the request's credentials redacted from the
+/// reason and the excerpt. For an operation that changes state, it says so: the request was
+/// accepted, so sending it again may do it twice.
+fn decode_error(
+    status: StatusCode,
+    reason: &str,
+    body: &[u8],
+    record: &CallRecord,
+    new_secret: Option<&SecretString>,
+) -> Error {
+    let redactor = record.redactor(new_secret);
+    let mut reason = redactor.redact(reason).into_owned();
+    if record.operation.map(Operation::retry_class) == Some(RetryClass::ConnectOnly) {
+        reason.push_str(&format!(
+            "; Vonage accepted the request ({status}), so it has probably taken effect: check \
+             before sending it again"
+        ));
+    }
+    Error::Decode {
+        status,
+        request_id: record.redacted_request_id(&redactor),
+        reason,
+        excerpt: redacted_excerpt(body, &redactor),
+    }
+}
+
+/// The API error for an answer with `status` and `body`, decoded from the bytes as they came
+/// and redacted.
+fn api_error(
+    status: StatusCode,
+    body: &[u8],
+    record: &CallRecord,
+    new_secret: Option<&SecretString>,
+) -> Error {
+    let redactor = record.redactor(new_secret);
+    let (body, json) = decode_error_body(body, &redactor);
+    Error::Api(Box::new(ApiError {
+        status,
+        request_id: record.redacted_request_id(&redactor),
+        body,
+        json,
+    }))
+}
+
+/// A 2xx answer as it came, for a facade method that decides itself what it means (a top-up,
+/// whose 2xx may carry a failure code).
+pub(crate) struct RawAnswer {
+    pub(crate) status: StatusCode,
+    pub(crate) request_id: Option<String>,
+    /// The body as it came.
+    pub(crate) body: Bytes,
+    record: CallRecord,
+}
+
+impl RawAnswer {
+    /// A redactor for the credentials the request carried.
+    pub(crate) fn redactor(&self) -> Redactor {
+        self.record.redactor(None)
+    }
+
+    /// This answer as an API error, decoded from its bytes.
+    pub(crate) fn into_error(self) -> Error {
+        api_error(self.status, &self.body, &self.record, None)
+    }
+
+    /// This answer as a [`Error::Decode`] for `reason` (redacted, like the excerpt).
+    pub(crate) fn into_decode_error(self, reason: &str) -> Error {
+        decode_error(self.status, reason, &self.body, &self.record, None)
+    }
+}
+
+/// Runs one generated-client call and hands back its 2xx answer's body as it came, whatever the
+/// generated client made of it; any other outcome is the [`Error`] [`call`] would give.
+pub(crate) async fn call_raw<T, E, F>(fut: F) -> Result<RawAnswer, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, G<E>>>,
+{
+    let (outcome, mut record) = run(fut, true, None).await;
+    if let Some(error) = too_large(&record, None) {
+        return Err(error);
+    }
+    let (status, body) = match outcome {
+        Ok(value) => (value.status(), record.body.take().unwrap_or_default()),
+        Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
+            let status = response.status();
+            (status, response.bytes().await.unwrap_or_default())
+        }
+        Err(G::InvalidResponsePayload(body, _)) if answered_success(&record) => {
+            (record.status.unwrap_or(StatusCode::OK), body)
+        }
+        Err(e) => return Err(from_generated(e, &mut record, None).await),
+    };
+    let redactor = record.redactor(None);
+    Ok(RawAnswer {
+        status,
+        request_id: record.redacted_request_id(&redactor),
+        body,
+        record,
+    })
+}
+
+/// Turns the generated client's error into the facade's. An error answer is decoded from the
+/// bytes the transport kept, never from the generated client's typed value: its error schema
+/// has no place for some of the fields Vonage sends.
+async fn from_generated<E>(
+    error: G<E>,
+    record: &mut CallRecord,
+    new_secret: Option<&SecretString>,
+) -> Error {
     match error {
         G::ErrorResponse(value) => {
-            let status = value.status();
-            let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
-            api(status, ErrorBody::parse(&body))
+            let body = record.body.take().unwrap_or_default();
+            api_error(value.status(), &body, record, new_secret)
         }
         G::UnexpectedResponse(response) => {
             let status = response.status();
-            let body = response.bytes().await.unwrap_or_default();
-            api(status, ErrorBody::parse(&body))
+            let body = match record.body.take() {
+                Some(body) => body,
+                None => response.bytes().await.unwrap_or_default(),
+            };
+            api_error(status, &body, record, new_secret)
         }
         G::InvalidResponsePayload(body, e) => match record.status {
-            Some(status) if !status.is_success() => api(status, ErrorBody::parse(&body)),
-            status => Error::Decode {
-                status: status.unwrap_or(StatusCode::OK),
-                request_id: record.request_id.clone(),
-                reason: e.to_string(),
-                excerpt: excerpt(&body),
-            },
+            Some(status) if !status.is_success() => {
+                let body = record.body.take().unwrap_or(body);
+                api_error(status, &body, record, new_secret)
+            }
+            status => decode_error(
+                status.unwrap_or(StatusCode::OK),
+                &e.to_string(),
+                &body,
+                record,
+                new_secret,
+            ),
         },
         G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
             if e.is_timeout() {

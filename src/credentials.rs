@@ -75,6 +75,23 @@ impl Credentials {
         }
     }
 
+    /// The base64 part of the Basic value (`base64(key:secret)`), for redaction.
+    pub(crate) fn basic_token(&self) -> &str {
+        self.basic
+            .expose_secret()
+            .strip_prefix("Basic ")
+            .unwrap_or_default()
+    }
+
+    /// Whether `text` holds the secret or the Basic value as they were sent. A cheap literal
+    /// check for short header values read on every answer (the request id); what reaches an
+    /// error goes through the thorough [`Redactor`](crate::redact::Redactor).
+    pub(crate) fn appears_in(&self, text: &str) -> bool {
+        let token = self.basic_token().trim_end_matches('=');
+        text.contains(self.api_secret.expose_secret())
+            || (!token.is_empty() && text.contains(token))
+    }
+
     /// The Basic header, marked sensitive so that hyper and `Debug` hide it.
     fn basic_header(&self) -> HeaderValue {
         // Key and secret were checked to be visible ASCII at build time, so this cannot fail.

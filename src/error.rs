@@ -3,14 +3,21 @@
 use std::fmt;
 
 use reqwest::StatusCode;
-use serde::Deserialize;
 
-use crate::validate::ValidationError;
+use crate::{redact::Redactor, validate::ValidationError};
 
 /// Everything that can go wrong. Match on [`Error::kind`] to branch without string matching.
 ///
 /// `Display` gives one readable sentence with the HTTP status, the problem title and detail, and
-/// the request id when there is one. No variant ever holds the API secret.
+/// the request id when there is one. No variant ever holds the API secret: every part of an
+/// answer that reaches an `Error` has had the request's credentials (the secret, its Basic form,
+/// a new secret being created) taken out first, however the answer spelled them.
+///
+/// Text that came from the server is kept as it came (after that redaction) in the fields, and
+/// shown safely by `Display`: control characters (an `ESC` starting a terminal sequence, a
+/// newline), and the invisible Unicode characters that reorder text, are written as escapes
+/// like `\u{1b}`, so printing an error can neither drive a terminal nor forge a second line.
+/// `Debug` escapes them as Rust string literals do.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -39,7 +46,7 @@ pub enum Error {
         attempts: u32,
     },
     /// A success status came with a body that is not what the API documents.
-    #[error("could not decode the {status} answer{}: {reason}; body starts {excerpt:?}", request_id_suffix(.request_id.as_deref()))]
+    #[error("could not decode the {status} answer{}: {}; body starts \"{}\"", request_id_suffix(.request_id.as_deref()), Escaped(.reason), Escaped(.excerpt))]
     Decode {
         /// The HTTP status.
         status: StatusCode,
@@ -71,8 +78,47 @@ fn attempts_suffix(attempts: u32) -> String {
 }
 
 fn request_id_suffix(id: Option<&str>) -> String {
-    id.map(|id| format!(" (request id {id})"))
+    id.map(|id| format!(" (request id {})", Escaped(id)))
         .unwrap_or_default()
+}
+
+/// Text from the other side, written so that a terminal shows it and does nothing else:
+/// control characters (C0, DEL, C1) and the invisible format characters that reorder or hide
+/// text (bidirectional overrides and isolates, zero-width characters, line and paragraph
+/// separators) become escapes like `\u{1b}`; a backslash stays a backslash.
+pub(crate) struct Escaped<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(needs_escape) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)?;
+        Ok(())
+    }
+}
+
+/// Whether `c` is a character [`Escaped`] writes as an escape.
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
 }
 
 /// What kind of failure an [`Error`] is, for callers to branch on.
@@ -235,6 +281,10 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The body, in whichever shape it came.
     pub body: ErrorBody,
+    /// The whole body as JSON, when it was JSON: every member as it came (credentials
+    /// redacted), including those [`body`](Self::body) has no place for (a problem's extension
+    /// members, fields next to a legacy `error-code`).
+    pub json: Option<serde_json::Value>,
 }
 
 /// The body of an error answer. The API uses several shapes; each is kept as it came.
@@ -251,10 +301,13 @@ pub enum ErrorBody {
         /// `error-code-label`.
         label: Option<String>,
     },
-    /// A body that is not one of the JSON shapes above (an HTML page from a gateway, say): its
-    /// start, at most 200 characters.
+    /// JSON with none of the fields of the shapes above (`{}`, `{"message": "Forbidden"}` from
+    /// a gateway, an array), as it came.
+    Json(serde_json::Value),
+    /// A body that is not JSON (an HTML page from a gateway, say): its start, at most 200
+    /// characters.
     Text(String),
-    /// No body.
+    /// No body, or only whitespace.
     Empty,
 }
 
@@ -372,6 +425,8 @@ fn mentions_auto_reload(text: &str) -> bool {
 }
 
 impl fmt::Display for ApiError {
+    /// One line describing the answer: status, then the body as it came (every text from the
+    /// server [escaped](Error)), then the request id.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Vonage answered {}", self.status)?;
         match &self.body {
@@ -384,31 +439,36 @@ impl fmt::Display for ApiError {
                             f,
                             "{}{}",
                             if i == 0 { " " } else { " — " },
-                            part.trim_end_matches('.')
+                            Escaped(part.trim_end_matches('.'))
                         )?;
                     }
                 }
                 if let (None, None, Some(t)) = (&p.title, &p.detail, &p.type_uri) {
-                    write!(f, ": {t}")?;
+                    write!(f, ": {}", Escaped(t))?;
                 }
                 for param in &p.invalid_parameters {
-                    write!(f, "; {}: {}", param.name, param.reason)?;
+                    write!(f, "; {}: {}", Escaped(&param.name), Escaped(&param.reason))?;
                 }
             }
             ErrorBody::Legacy { code, label } => {
-                write!(f, ": error-code {code}")?;
+                write!(f, ": error-code {}", Escaped(code))?;
                 if let Some(label) = label {
-                    write!(f, " ({label})")?;
+                    write!(f, " ({})", Escaped(label))?;
                 }
             }
-            ErrorBody::Text(text) => write!(f, " with a non-JSON body: {text:?}")?,
+            ErrorBody::Json(value) => write!(
+                f,
+                " with a JSON body without error fields: {}",
+                Escaped(&excerpt_text(&value.to_string()))
+            )?,
+            ErrorBody::Text(text) => write!(f, " with a non-JSON body: \"{}\"", Escaped(text))?,
             ErrorBody::Empty => write!(f, " with an empty body")?,
         }
         if self.status.is_redirection() {
             write!(f, "; redirects are not followed")?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", Escaped(id))?;
         }
         Ok(())
     }
@@ -416,103 +476,153 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The error-body fields of every shape the API uses, all optional.
-#[derive(Deserialize)]
-struct AnyErrorFields {
-    #[serde(rename = "type")]
-    type_uri: Option<String>,
-    title: Option<String>,
-    error_title: Option<String>,
-    detail: Option<String>,
-    instance: Option<String>,
-    invalid_parameters: Option<serde_json::Value>,
-    #[serde(rename = "error-code")]
-    error_code: Option<serde_json::Value>,
-    /// The Pricing API's 401 says `code` where the others say `error-code`.
-    code: Option<serde_json::Value>,
-    #[serde(rename = "error-code-label")]
-    error_code_label: Option<String>,
-}
-
 impl ErrorBody {
-    /// Reads an error body of any shape. Never fails: what is not JSON is kept as text.
+    /// Reads an error body of any shape, from its bytes as they came. Never fails: what is not
+    /// JSON is kept as text, JSON without the fields of a known shape as [`ErrorBody::Json`].
+    ///
+    /// ```
+    /// use vonage_account::ErrorBody;
+    /// let legacy = ErrorBody::parse(br#"{"error-code":"401","error-code-label":"authentication failed"}"#);
+    /// assert!(matches!(legacy, ErrorBody::Legacy { ref code, .. } if code == "401"));
+    /// assert_eq!(ErrorBody::parse(b"{}"), ErrorBody::Json(serde_json::json!({})));
+    /// assert_eq!(ErrorBody::parse(b" \n"), ErrorBody::Empty);
+    /// ```
     pub fn parse(body: &[u8]) -> ErrorBody {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return ErrorBody::Empty;
-        }
-        let Ok(fields) = serde_json::from_slice::<AnyErrorFields>(body) else {
-            return ErrorBody::Text(excerpt(body));
+        decode_error_body(body, &Redactor::default()).0
+    }
+
+    /// The shape of an error body that is JSON.
+    fn from_json(value: &serde_json::Value) -> ErrorBody {
+        use serde_json::Value;
+        let Value::Object(fields) = value else {
+            return ErrorBody::Json(value.clone());
         };
-        // `code` alone is a legacy code only next to a legacy label (a problem may use `code`
-        // for something else).
-        let legacy_code = fields
-            .error_code
-            .or(fields.code.filter(|_| fields.error_code_label.is_some()));
+        // A member that is absent or `null` is no member; any other value is kept as text.
+        let field = |name: &str| fields.get(name).filter(|v| !v.is_null()).map(json_text);
+        // The Pricing API's 401 says `code` where the others say `error-code`; `code` alone is
+        // a legacy code only next to a legacy label (a problem may use `code` otherwise).
+        let legacy_code = field("error-code")
+            .or_else(|| field("code").filter(|_| field("error-code-label").is_some()));
         if let Some(code) = legacy_code {
-            let code = match code {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
             return ErrorBody::Legacy {
                 code,
-                label: fields.error_code_label,
+                label: field("error-code-label"),
             };
         }
-        let title = fields.title.or(fields.error_title);
-        if fields.type_uri.is_none() && title.is_none() && fields.detail.is_none() {
-            return ErrorBody::Text(excerpt(body));
-        }
-        ErrorBody::Problem(Problem {
-            type_uri: fields.type_uri,
-            title,
-            detail: fields.detail,
-            instance: fields.instance,
+        let problem = Problem {
+            type_uri: field("type"),
+            title: field("title").or_else(|| field("error_title")),
+            detail: field("detail"),
+            instance: field("instance"),
             invalid_parameters: fields
-                .invalid_parameters
+                .get("invalid_parameters")
                 .map(invalid_parameters)
                 .unwrap_or_default(),
-        })
+        };
+        if problem == Problem::default() && !fields.contains_key("invalid_parameters") {
+            return ErrorBody::Json(value.clone());
+        }
+        ErrorBody::Problem(problem)
+    }
+}
+
+/// Decodes an error body from its bytes as they came: its shape and, when it is JSON, the whole
+/// of it, both with every credential `redactor` knows taken out. Text is redacted whole before
+/// it is cut to an excerpt.
+pub(crate) fn decode_error_body(
+    body: &[u8],
+    redactor: &Redactor,
+) -> (ErrorBody, Option<serde_json::Value>) {
+    let body = strip_bom(body);
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return (ErrorBody::Empty, None);
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redactor.redact_json(&mut value);
+            (ErrorBody::from_json(&value), Some(value))
+        }
+        Err(_) => (ErrorBody::Text(redacted_excerpt(body, redactor)), None),
+    }
+}
+
+/// The start of a body as text, at most 200 characters, with the credentials redacted. Only
+/// its first 8 KiB are read (a credential however escaped is far shorter), so a huge page
+/// costs nothing; the redaction happens before the cut, so no part of a credential is left at
+/// the cut.
+pub(crate) fn redacted_excerpt(body: &[u8], redactor: &Redactor) -> String {
+    let start = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(body.len());
+    let head = &body[start..body.len().min(start + 8 * 1024)];
+    excerpt_text(&redactor.redact(&String::from_utf8_lossy(head)))
+}
+
+/// `body` without a UTF-8 byte-order mark, which some servers put before JSON.
+pub(crate) fn strip_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body)
+}
+
+/// A JSON value as text: a string as it is, anything else as JSON.
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
 /// `invalid_parameters` comes as `[{"name": .., "reason": ..}]`, as `{"name": "reason"}`, or (the
-/// Pricing API) as `{"parameter": "name", "message": "reason"}`.
-fn invalid_parameters(value: serde_json::Value) -> Vec<InvalidParameter> {
-    let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// Pricing API) as `{"parameter": "name", "message": "reason"}`; a list item that is not an object
+/// is kept whole as the reason, with an empty name.
+fn invalid_parameters(value: &serde_json::Value) -> Vec<InvalidParameter> {
+    use serde_json::Value;
+    let text = |v: Option<&Value>| {
+        v.filter(|v| !v.is_null())
+            .map(json_text)
+            .unwrap_or_default()
     };
     match value {
-        serde_json::Value::Array(items) => items
+        Value::Array(items) => items
             .iter()
-            .map(|item| InvalidParameter {
-                name: item.get("name").map(text).unwrap_or_default(),
-                reason: item.get("reason").map(text).unwrap_or_default(),
+            .map(|item| match item {
+                Value::Object(_) => InvalidParameter {
+                    name: text(item.get("name")),
+                    reason: text(item.get("reason")),
+                },
+                other => InvalidParameter {
+                    name: String::new(),
+                    reason: json_text(other),
+                },
             })
             .collect(),
         // The Pricing API's one parameter: `{"parameter": "country", "message": "Is required"}`.
-        serde_json::Value::Object(map)
+        Value::Object(map)
             if map.len() == 2 && map.contains_key("parameter") && map.contains_key("message") =>
         {
             vec![InvalidParameter {
-                name: map.get("parameter").map(text).unwrap_or_default(),
-                reason: map.get("message").map(text).unwrap_or_default(),
+                name: text(map.get("parameter")),
+                reason: text(map.get("message")),
             }]
         }
-        serde_json::Value::Object(map) => map
+        Value::Object(map) => map
             .iter()
             .map(|(name, reason)| InvalidParameter {
                 name: name.clone(),
-                reason: text(reason),
+                reason: json_text(reason),
             })
             .collect(),
-        _ => Vec::new(),
+        Value::Null => Vec::new(),
+        other => vec![InvalidParameter {
+            name: String::new(),
+            reason: json_text(other),
+        }],
     }
 }
 
-/// The start of a body as text, at most 200 characters.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+/// The start of a text, at most 200 characters (redact before cutting, so that no part of a
+/// credential is left at the cut).
+pub(crate) fn excerpt_text(text: &str) -> String {
     let text = text.trim();
     let mut out: String = text.chars().take(200).collect();
     if text.chars().count() > 200 {

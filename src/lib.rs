@@ -68,7 +68,9 @@
 //! ([`ClientBuilder::account_auth`] with [`AccountAuth::QueryParameters`]); the Secret Management
 //! API accepts Basic only, so that option never applies to it. The secret is a
 //! [`SecretString`]: redacted in every `Debug` and `Display`, zeroed on drop, and never part of an
-//! error or a log line. Plain `http://` is refused except to loopback addresses unless
+//! error or a log line, not even when the answer echoes the request: the secret, its Basic form
+//! and a new secret being created are cut out of every part of an answer, however it spells
+//! them, before it reaches an [`Error`] or a log. Plain `http://` is refused except to loopback addresses unless
 //! [`ClientBuilder::allow_insecure_http`] says otherwise, and redirects are never followed.
 //!
 //! [`Client::verify_credentials`] checks the credentials with one cheap read, telling a refusal
@@ -97,7 +99,12 @@
 //! `#maximum-secrets-allowed` are both [`ErrorKind::SecretLimitReached`]), the legacy
 //! `error-code-label`, then the status. Bad arguments are refused before anything is sent
 //! ([`Error::Validation`], naming the field and every rule broken). `Display` is one sentence
-//! with the status, the problem title and detail, and the request id.
+//! with the status, the problem title and detail, and the request id, with control characters
+//! from the server escaped. Error bodies are decoded from the bytes as they came, into
+//! [`ErrorBody`], with the whole JSON in [`ApiError::json`].
+//!
+//! A top-up answered 2xx without an `error-code` is a success that is not
+//! [`confirmed`](TopUp::confirmed); a revoke answered with any 2xx is revoked.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -206,13 +213,16 @@ mod http;
 mod operation;
 mod pace;
 mod pricing;
+mod redact;
 mod retry;
 mod rotation;
 mod secrets;
 mod transport;
 mod validate;
 
-pub use account::{Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, UrlChange};
+pub use account::{
+    Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, TopUp, UrlChange,
+};
 pub use amount::{Amount, ParseAmountError};
 pub use call::{ResponseMeta, with_response_meta};
 pub use client::{

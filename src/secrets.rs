@@ -4,7 +4,12 @@ use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::{Client, Error, call::call, generated::secrets::types, validate};
+use crate::{
+    Client, Error,
+    call::{call, call_with_secret},
+    generated::secrets::types,
+    validate,
+};
 
 /// The most secrets one API key can have at a time.
 pub const MAX_SECRETS_PER_KEY: usize = 2;
@@ -119,13 +124,18 @@ impl Secrets {
         let mut body = types::CreateSecretRequest {
             secret: secret.expose_secret().to_owned(),
         };
-        let created = call(api.create_api_secret(&self.api_key, &body)).await;
+        // An answer that repeats the request would carry the new secret: it is redacted too.
+        let created = call_with_secret(api.create_api_secret(&self.api_key, &body), &secret).await;
         zeroize::Zeroize::zeroize(&mut body.secret);
         Ok(created?.value.into())
     }
 
     /// Revokes a secret at once (`DELETE /accounts/{key}/secrets/{id}`). The last secret of a key
     /// cannot be revoked ([`ErrorKind::LastSecret`](crate::ErrorKind::LastSecret)).
+    ///
+    /// Any 2xx means revoked (204 is documented; 200 and 202, with or without a body, are taken
+    /// the same way and the body is not read): the status is Vonage's statement that the secret
+    /// is gone. To be certain, [`get`](Secrets::get) it: [`ErrorKind::SecretNotFound`](crate::ErrorKind::SecretNotFound).
     ///
     /// ```no_run
     /// # async fn run(client: vonage_account::Client) -> Result<(), vonage_account::Error> {

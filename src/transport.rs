@@ -19,11 +19,12 @@ use tracing::Instrument as _;
 
 use crate::{
     Operation,
-    call::note,
+    call::{note, with_record},
     credentials::{AccountAuth, Credentials},
     error::describe_reqwest,
     generated,
     pace::Pacer,
+    redact::REDACTED,
     retry::{Failure, RetryClass, RetryConfig},
 };
 
@@ -95,7 +96,14 @@ impl Transport {
             });
         let pace = self.pace_interval(operation);
         let mut attempt = 0u32;
-        note(|r| r.operation = operation);
+        // The credentials go into the record (one reference count) so that whatever of the
+        // answer reaches an error can be redacted; the facade may ask for a 2xx body as well.
+        let keep_success_body = with_record(|r| {
+            r.operation = operation;
+            r.credentials = Some(Arc::clone(&self.credentials));
+            r.keep_success_body
+        })
+        .unwrap_or(false);
         loop {
             attempt += 1;
             note(|r| r.attempts = attempt);
@@ -121,7 +129,7 @@ impl Transport {
             let started = std::time::Instant::now();
             let step = match client.execute(request).instrument(span.clone()).await {
                 Ok(response) => {
-                    record_answer(&response, &span);
+                    record_answer(&response, &span, &self.credentials);
                     let wait = self.retry.after_status(
                         class,
                         attempt,
@@ -131,7 +139,7 @@ impl Transport {
                     match (wait, spare) {
                         (Some(wait), Some(next)) => Step::Resend(wait, next),
                         (_, spare) => {
-                            let read = read_body(response, limit).await;
+                            let read = read_body(response, limit, keep_success_body).await;
                             tracing::debug!(
                                 parent: &span,
                                 elapsed_ms = started.elapsed().as_millis() as u64,
@@ -190,7 +198,15 @@ impl Transport {
 
 /// Reads the whole body, up to the limit, and hands back an equivalent response. A body over
 /// the limit is not read: the record says so and the response comes back empty.
-async fn read_body(mut response: Response, limit: usize) -> reqwest::Result<Response> {
+///
+/// The body of an error answer (and of a 2xx when `keep_success_body`) also goes into the
+/// record as it came (a reference count, not a copy), so the error is decoded from these bytes
+/// whatever the generated client made of them.
+async fn read_body(
+    mut response: Response,
+    limit: usize,
+    keep_success_body: bool,
+) -> reqwest::Result<Response> {
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
     let declared = response.content_length().unwrap_or(0);
@@ -220,17 +236,28 @@ async fn read_body(mut response: Response, limit: usize) -> reqwest::Result<Resp
         }
     }
     let body = joined.map_or(first, BytesMut::freeze);
+    if keep_success_body || !status.is_success() {
+        let kept = body.clone();
+        note(|r| r.body = Some(kept));
+    }
     Ok(rebuild(status, headers, body))
 }
 
-/// Notes an answer's status and request id in the call's record and the attempt's span.
-fn record_answer(response: &Response, span: &tracing::Span) {
+/// Notes an answer's status and request id in the call's record and the attempt's span. A
+/// request id that repeats the credentials (a gateway reflecting the request) is replaced.
+fn record_answer(response: &Response, span: &tracing::Span, credentials: &Credentials) {
     let status = response.status();
     let request_id = response
         .headers()
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .map(|id| {
+            if credentials.appears_in(id) {
+                REDACTED.to_owned()
+            } else {
+                id.to_owned()
+            }
+        });
     span.record("status", status.as_u16());
     if let Some(id) = &request_id {
         span.record("request_id", id.as_str());

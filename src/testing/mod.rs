@@ -391,10 +391,12 @@ impl FakeVonage {
     }
 
     /// A client builder pointed at the fake with the primary credentials, short retry delays
-    /// and a 5 s timeout. It never goes through a proxy from the environment (`HTTP_PROXY`,
-    /// `HTTPS_PROXY`, `ALL_PROXY`: the proxy would receive the requests, credentials included),
-    /// and with TLS it trusts the fake's certificate authority (which needs a TLS feature of the
-    /// crate, `rustls` by default).
+    /// and a 5 s timeout. Pricing calls are spaced one per second only when the fake enforces
+    /// that limit ([`SeedPricing::enforce_rate_limit`]), so tests of many lookups stay fast. It
+    /// never goes through a proxy from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
+    /// `ALL_PROXY`: the proxy would receive the requests, credentials included), and with TLS it
+    /// trusts the fake's certificate authority (which needs a TLS feature of the crate, `rustls`
+    /// by default).
     ///
     /// To test with the application's own client
     /// ([`ClientBuilder::reqwest_client`]), start from [`Client::builder`] with [`url`](Self::url),
@@ -419,6 +421,7 @@ impl FakeVonage {
                     .base_delay(Duration::from_millis(10))
                     .max_delay(Duration::from_secs(2)),
             )
+            .rate_limit_pacing(self.shared.seed.pricing.enforce_rate_limit)
     }
 
     /// A ready client for the primary account (see [`client_builder`](Self::client_builder)).

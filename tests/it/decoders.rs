@@ -115,7 +115,7 @@ fn every_operation_survives_arbitrary_answers() {
             let outcome = runtime.block_on(async {
                 match op {
                     0 => client.account().balance().await.map(drop),
-                    1 => client.account().top_up("t").await,
+                    1 => client.account().top_up("t").await.map(drop),
                     2 => client.account().settings().await.map(drop),
                     3 => client.secrets().list().await.map(drop),
                     4 => client.secrets().get("id1").await.map(drop),

@@ -252,7 +252,7 @@ async fn every_documented_error_shape_is_typed() {
         fake.inject(fault.clone().on(route));
         let err = match route {
             Operation::GetAccountBalance => client.account().balance().await.map(drop),
-            Operation::TopUpAccountBalance => client.account().top_up("trx1").await,
+            Operation::TopUpAccountBalance => client.account().top_up("trx1").await.map(drop),
             Operation::RetrieveApiSecrets => client.secrets().list().await.map(drop),
             Operation::RetrieveApiSecret => client.secrets().get("abc").await.map(drop),
             Operation::CreateApiSecret => client.secrets().create("Abcdefgh1234").await.map(drop),

@@ -12,13 +12,16 @@ mod common;
 #[path = "../../build.rs"]
 mod build_script;
 
+mod answers;
 mod body_limit;
 mod cli;
+mod cli_answers;
 mod cli_generate;
 mod cli_pricing;
 mod codegen;
 mod connection_reuse;
 mod decoders;
+mod echo;
 mod errors;
 mod fake;
 mod fake_answers;
@@ -31,6 +34,7 @@ mod money;
 mod observability;
 mod operations;
 mod pricing;
+mod redaction;
 mod reliability;
 mod rotation;
 mod tls;

@@ -63,7 +63,7 @@ async fn call_through_facade(
     let secrets = client.secrets();
     match op {
         Operation::GetAccountBalance => client.account().balance().await.map(drop),
-        Operation::TopUpAccountBalance => client.account().top_up("trx-table").await,
+        Operation::TopUpAccountBalance => client.account().top_up("trx-table").await.map(drop),
         Operation::ChangeAccountSettings => client.account().settings().await.map(drop),
         Operation::RetrieveApiSecrets => secrets.list().await.map(drop),
         Operation::CreateApiSecret => secrets.create("Table-Secret-1").await.map(drop),

@@ -150,7 +150,7 @@ async fn run(client: &Client, bad: &Bad) -> Result<(), Error> {
     match *bad {
         Bad::Secret(s) => client.secrets().create(s).await.map(drop),
         Bad::SecretFor(s) => client.secrets_for("sub12345").create(s).await.map(drop),
-        Bad::Trx(t) => client.account().top_up(t).await,
+        Bad::Trx(t) => client.account().top_up(t).await.map(drop),
         Bad::MoUrl(u) => client
             .account()
             .update_settings(&SettingsUpdate::new().mo_callback_url(u))

@@ -165,8 +165,8 @@ async fn run(cli: Cli, out: Output, fake_credentials: (bool, bool)) -> Result<()
         }
         Command::TopUp { trx } => {
             let client = client(global)?;
-            client.account().top_up(trx).await?;
-            out.topped_up(trx)
+            let top_up = client.account().top_up(trx).await?;
+            out.topped_up(trx, &top_up)
         }
         Command::Settings(args) => {
             let client = client(global)?;

@@ -1,6 +1,13 @@
 //! What the commands print: results on stdout, errors on stderr, as text or JSON.
+//!
+//! Whatever came from the server (an error's title and detail, a secret id, a webhook URL) is
+//! printed so that a terminal shows it and does nothing else: in text, control characters and
+//! the invisible characters that reorder text become escapes (`\u{1b}`); in JSON, the same
+//! characters are `\u` escapes inside the strings (serde_json already escapes C0 controls, not
+//! DEL, C1 controls or the bidirectional overrides). An error's `Display` is escaped by the
+//! crate already; escaping it again changes nothing.
 
-use std::io::Write as _;
+use std::{borrow::Cow, io::Write as _};
 
 /// `println!` that ignores a closed stdout (`vonage-account secrets list | head -1`) instead of
 /// panicking.
@@ -12,7 +19,61 @@ macro_rules! println {
 
 use serde::Serialize;
 use serde_json::json;
-use vonage_account::{Balance, Error, ErrorKind, Secret, Settings};
+use vonage_account::{Balance, Error, ErrorBody, ErrorKind, Secret, Settings, TopUp};
+
+/// Whether a terminal could act on `c` or it hides or reorders text: control characters (C0,
+/// DEL, C1), bidirectional overrides and isolates, zero-width and other format characters, line
+/// and paragraph separators.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// Text from the server as it is safe to print on one line of a terminal: every character
+/// [`needs_escape`] names written as `\n`, `\t` or `\u{..}`.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    if !text.contains(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Serialized JSON made safe for a terminal: the characters serde_json leaves raw inside strings
+/// (DEL, C1 controls, format characters) become `\uXXXX` escapes. They can only be inside
+/// strings, and all of them are in the Basic Multilingual Plane, so the JSON means the same.
+fn json_safe(text: String) -> String {
+    let raw = |c: char| needs_escape(c) && !matches!(c, '\n' | '\r' | '\t' | ' ');
+    if !text.contains(raw) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if raw(c) && u32::from(c) >= 0x7f {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -73,13 +134,13 @@ impl Failure {
     }
 
     /// One line: the crate's `Display`, which has the status, problem title and detail and the
-    /// request id, and never the secret.
+    /// request id, never a credential, and server text already escaped.
     fn message(&self) -> String {
         let text = match self {
             Failure::Usage(message) | Failure::Io(message) => message.clone(),
             Failure::Call(error) => error.to_string(),
         };
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        shown(&text.split_whitespace().collect::<Vec<_>>().join(" ")).into_owned()
     }
 }
 
@@ -112,7 +173,31 @@ impl Output {
                 object["rules"] =
                     json!(v.rules().iter().map(|r| r.to_string()).collect::<Vec<_>>());
             }
-            let _ = writeln!(stderr, "{object}");
+            if let Failure::Call(e) = failure
+                && let Some(api) = e.api()
+            {
+                // Every field the body carried, as the crate decoded it (credentials redacted).
+                object["type"] = json!(problem.and_then(|p| p.type_uri.as_deref()));
+                object["instance"] = json!(problem.and_then(|p| p.instance.as_deref()));
+                object["invalid_parameters"] = json!(
+                    api.invalid_parameters()
+                        .iter()
+                        .map(|p| json!({"name": p.name, "reason": p.reason}))
+                        .collect::<Vec<_>>()
+                );
+                let (code, label) = match &api.body {
+                    ErrorBody::Legacy { code, label } => (Some(code), label.as_ref()),
+                    _ => (None, None),
+                };
+                object["error_code"] = json!(code);
+                object["error_code_label"] = json!(label);
+                object["body"] = json!(api.json);
+                object["text"] = json!(match &api.body {
+                    ErrorBody::Text(text) => Some(text),
+                    _ => None,
+                });
+            }
+            let _ = writeln!(stderr, "{}", json_safe(object.to_string()));
         } else {
             let _ = writeln!(stderr, "error: {}", failure.message());
         }
@@ -132,7 +217,7 @@ impl Output {
     fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), Failure> {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| Failure::Usage(format!("cannot write JSON: {e}")))?;
-        println!("{text}");
+        println!("{}", json_safe(text));
         Ok(())
     }
 
@@ -149,12 +234,28 @@ impl Output {
         Ok(())
     }
 
-    /// `top-up`.
-    pub fn topped_up(&self, trx: &str) -> Result<(), Failure> {
+    /// `top-up`. A 2xx without the documented `error-code` is a success, said to be
+    /// unconfirmed.
+    pub fn topped_up(&self, trx: &str, top_up: &TopUp) -> Result<(), Failure> {
         if self.json {
-            return self.json(&json!({"topped_up": true, "trx": trx}));
+            let mut object = json!({"topped_up": true, "trx": trx});
+            if !top_up.confirmed() {
+                object["confirmed"] = json!(false);
+                object["status"] = json!(top_up.status.as_u16());
+                object["request_id"] = json!(top_up.request_id);
+            }
+            return self.json(&object);
         }
-        println!("Topped up (trx {trx}).");
+        if top_up.confirmed() {
+            println!("Topped up (trx {}).", shown(trx));
+        } else {
+            println!(
+                "Topped up (trx {}), unconfirmed: Vonage answered {} without the documented \
+                 error-code; check the balance before trying again.",
+                shown(trx),
+                top_up.status
+            );
+        }
         Ok(())
     }
 
@@ -166,7 +267,10 @@ impl Output {
         if updated {
             println!("Settings updated.");
         }
-        let url = |u: &Option<String>| u.clone().unwrap_or_else(|| "(unset)".into());
+        let url = |u: &Option<String>| {
+            u.as_deref()
+                .map_or_else(|| "(unset)".into(), |u| shown(u).into_owned())
+        };
         let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
         println!(
             "Inbound SMS webhook (mo-callback-url):   {}",
@@ -196,9 +300,9 @@ impl Output {
         if self.json {
             return self.json(secrets);
         }
-        println!("Secrets of {api_key}: {}", secrets.len());
+        println!("Secrets of {}: {}", shown(api_key), secrets.len());
         for secret in secrets {
-            println!("{}  created {}", secret.id, created(secret));
+            println!("{}  created {}", shown(&secret.id), created(secret));
         }
         Ok(())
     }
@@ -208,7 +312,7 @@ impl Output {
         if self.json {
             return self.json(secret);
         }
-        println!("Secret {} created {}", secret.id, created(secret));
+        println!("Secret {} created {}", shown(&secret.id), created(secret));
         Ok(())
     }
 
@@ -218,8 +322,9 @@ impl Output {
             return self.json(secret);
         }
         println!(
-            "Created secret {} for {api_key} at {}",
-            secret.id,
+            "Created secret {} for {} at {}",
+            shown(&secret.id),
+            shown(api_key),
             created(secret)
         );
         Ok(())
@@ -270,7 +375,7 @@ impl Output {
         if self.json {
             return self.json(&json!({"revoked": id, "api_key": api_key}));
         }
-        println!("Revoked secret {id} of {api_key}.");
+        println!("Revoked secret {} of {}.", shown(id), shown(api_key));
         Ok(())
     }
 }
