@@ -2,7 +2,8 @@
 //!
 //! Each spec becomes one module in `OUT_DIR` (`account.rs`, `secrets.rs`) that `src/generated.rs`
 //! includes, and together they give the operation table (`operations.rs`, included by
-//! `src/operation.rs`): every operation's id, method, path, API and retry class (`x-retry`).
+//! `src/operation.rs`): every operation's id, method, path, API, retry class (`x-retry`) and
+//! request body (media type and field names).
 //! Nothing generated is committed: editing a spec and running `cargo build` regenerates it.
 //! `tests/it/codegen.rs` includes this file to test it directly.
 
@@ -104,6 +105,18 @@ pub struct OperationRow {
     pub requests_per_second: Option<u64>,
     /// `x-max-response-bytes`: a body limit above the client's default, if any.
     pub max_response_bytes: Option<u64>,
+    /// What its request body is, if it takes one.
+    pub body: Option<BodyRow>,
+}
+
+/// The request body of one operation, as the spec describes it.
+pub struct BodyRow {
+    /// The media type (`application/x-www-form-urlencoded`, `application/json`).
+    pub media_type: String,
+    /// Whether the spec says the body is required.
+    pub required: bool,
+    /// The names of the schema's properties, in spec order.
+    pub fields: Vec<String>,
 }
 
 /// Generates one spec's client and reads its rows of the operation table, or says why not.
@@ -167,6 +180,13 @@ pub fn operation_rows(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<ApiRows, 
         };
         let requests_per_second = positive("x-requests-per-second", &mut problems);
         let max_response_bytes = positive("x-max-response-bytes", &mut problems);
+        let body = match request_body(api, op) {
+            Ok(body) => body,
+            Err(problem) => {
+                problems.push(format!("{where_}: {problem}"));
+                continue;
+            }
+        };
         operations.push(OperationRow {
             id,
             method: method.to_uppercase(),
@@ -175,6 +195,7 @@ pub fn operation_rows(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<ApiRows, 
             summary: op.summary.clone().unwrap_or_default(),
             requests_per_second,
             max_response_bytes,
+            body,
         });
     }
     if !problems.is_empty() {
@@ -191,6 +212,57 @@ pub fn operation_rows(spec: &Spec, api: &openapiv3::OpenAPI) -> Result<ApiRows, 
             .unwrap_or_default(),
         operations,
     })
+}
+
+/// The request body of `op`: its one media type, whether it is required, and the properties of
+/// its object schema (followed through `$ref`s into `components`). The fake server refuses what
+/// this does not list, so an operation whose body it cannot read is an error.
+fn request_body(
+    api: &openapiv3::OpenAPI,
+    op: &openapiv3::Operation,
+) -> Result<Option<BodyRow>, String> {
+    use openapiv3::{ReferenceOr, SchemaKind, Type};
+    let Some(body) = &op.request_body else {
+        return Ok(None);
+    };
+    let body = match body {
+        ReferenceOr::Item(body) => body,
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/requestBodies/")
+            .and_then(|name| api.components.as_ref()?.request_bodies.get(name))
+            .and_then(|b| b.as_item())
+            .ok_or_else(|| format!("request body {reference} not found"))?,
+    };
+    let mut content = body.content.iter();
+    let (Some((media_type, media)), None) = (content.next(), content.next()) else {
+        return Err("the request body must have exactly one media type".into());
+    };
+    let mut schema = media
+        .schema
+        .as_ref()
+        .ok_or("the request body has no schema")?;
+    // Follow $refs to the object schema (a bounded walk, in case of a cycle).
+    for _ in 0..8 {
+        let ReferenceOr::Reference { reference } = schema else {
+            break;
+        };
+        schema = reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| api.components.as_ref()?.schemas.get(name))
+            .ok_or_else(|| format!("schema {reference} not found"))?;
+    }
+    let fields = match schema {
+        ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: SchemaKind::Type(Type::Object(object)),
+            ..
+        }) => object.properties.keys().cloned().collect(),
+        _ => return Err("the request body's schema must be an object with properties".into()),
+    };
+    Ok(Some(BodyRow {
+        media_type: media_type.clone(),
+        required: body.required,
+        fields,
+    }))
 }
 
 /// `getAccountBalance` -> `get_account_balance`, as progenitor names the methods and the ids it
@@ -234,6 +306,7 @@ pub fn operation_table(apis: &[ApiRows]) -> String {
     let mut summary = String::new();
     let mut per_second = String::new();
     let mut max_bytes = String::new();
+    let mut bodies = String::new();
     for api in apis {
         let a = api.api;
         let _ = writeln!(
@@ -277,6 +350,14 @@ pub fn operation_table(apis: &[ApiRows]) -> String {
                 "            Operation::{v} => {:?},",
                 op.max_response_bytes
             );
+            let body = match &op.body {
+                None => "None".to_owned(),
+                Some(b) => format!(
+                    "Some(RequestBody {{ media_type: {:?}, required: {}, fields: &{:?} }})",
+                    b.media_type, b.required, b.fields
+                ),
+            };
+            let _ = writeln!(bodies, "            Operation::{v} => {body},");
         }
     }
     format!(
@@ -372,6 +453,12 @@ impl Operation {{
     pub const fn max_response_bytes(self) -> Option<u64> {{
         match self {{
 {max_bytes}        }}
+    }}
+
+    /// What its request body is (media type and fields), or `None` when it takes no body.
+    pub const fn request_body(self) -> Option<RequestBody> {{
+        match self {{
+{bodies}        }}
     }}
 }}
 "#

@@ -132,6 +132,14 @@ pub enum ErrorKind {
     /// 401: the credentials are wrong or have no access.
     Unauthorized,
     /// A top-up was refused because auto-reload is not enabled on the account.
+    ///
+    /// Told from the body, as far as its content allows: the legacy body of the GitHub-hosted
+    /// description (`{"error-code":"401","error-code-label":"not auto-reload enabled"}`), or a
+    /// problem whose `title` or `detail` names auto-reload. The developer portal's description
+    /// documents only its generic 401 problem for a refused top-up (`#unathorized`, "You did
+    /// not provide correct credentials."): that answer cannot be told from wrong credentials,
+    /// so it is [`Unauthorized`](Self::Unauthorized). The balance's `auto_reload` tells the two
+    /// apart.
     AutoReloadDisabled,
     /// A top-up was answered with a failure code other than the above.
     TopUpFailed,
@@ -334,6 +342,16 @@ impl ApiError {
     /// What kind of error this is, from the problem `type` fragment, the legacy label and the
     /// status, in that order.
     pub fn kind(&self) -> ErrorKind {
+        // A problem that says auto-reload is off, whatever its type (the portal documents no
+        // type of its own for it).
+        if let ErrorBody::Problem(p) = &self.body
+            && [&p.title, &p.detail]
+                .into_iter()
+                .flatten()
+                .any(|text| mentions_auto_reload(text))
+        {
+            return ErrorKind::AutoReloadDisabled;
+        }
         if let Some(fragment) = self.problem_fragment() {
             match fragment {
                 "add-excess-secret" | "maximum-secrets-allowed" => {
@@ -349,7 +367,7 @@ impl ApiError {
         }
         if let ErrorBody::Legacy { label, .. } = &self.body {
             let label = label.as_deref().unwrap_or_default().to_ascii_lowercase();
-            if label.contains("auto-reload") || label.contains("auto reload") {
+            if mentions_auto_reload(&label) {
                 return ErrorKind::AutoReloadDisabled;
             }
             if label.contains("authentication") {
@@ -397,6 +415,14 @@ impl ApiError {
             .map(|p| p.invalid_parameters.as_slice())
             .unwrap_or_default()
     }
+}
+
+/// Whether an error text says auto-reload (`not auto-reload enabled`, "auto reload", "autoReload").
+fn mentions_auto_reload(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    ["auto-reload", "auto reload", "autoreload"]
+        .iter()
+        .any(|words| text.contains(words))
 }
 
 impl fmt::Display for ApiError {

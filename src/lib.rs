@@ -292,7 +292,7 @@ pub use client::{
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
 pub use http::TlsBackend;
-pub use operation::{Api, Operation};
+pub use operation::{Api, Operation, RequestBody};
 pub use pricing::{
     CountryPricing, NetworkPricing, NetworkType, ParseServiceTypeError, Pricing, ServiceType,
 };

@@ -1,5 +1,5 @@
-//! The operation table: every operation of the specs in `openapi/`, with its method, path, API
-//! and retry class. `build.rs` generates it from the same parse that generates the clients, so
+//! The operation table: every operation of the specs in `openapi/`, with its method, path, API,
+//! retry class and request body. `build.rs` generates it from the same parse that generates the clients, so
 //! an operation added to a spec appears here, and every exhaustive `match` on [`Operation`]
 //! inside the crate (the fake server's router, for one) stops compiling until it is handled.
 
@@ -8,6 +8,27 @@ use std::fmt;
 use crate::retry::RetryClass;
 
 include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+
+/// The request body an operation takes, as its spec describes it: what the fake server holds
+/// requests to.
+///
+/// ```
+/// use vonage_account::Operation;
+/// let body = Operation::TopUpAccountBalance.request_body().unwrap();
+/// assert_eq!(body.media_type, "application/x-www-form-urlencoded");
+/// assert_eq!(body.fields, ["trx"]);
+/// assert!(Operation::GetAccountBalance.request_body().is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct RequestBody {
+    /// Its media type (`application/json`, `application/x-www-form-urlencoded`).
+    pub media_type: &'static str,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// The fields the spec defines for it, in spec order.
+    pub fields: &'static [&'static str],
+}
 
 impl Operation {
     /// The operation a request's method and path belong to, if any.

@@ -9,8 +9,14 @@ use vonage_account::{AccountAuth, ErrorKind, RetryConfig, testing::FakeVonage, t
 const USER_AGENT: &str = concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION"));
 
 /// A client builder for the fake, without retries.
+/// A builder for the fake without its own HTTP settings (fake.client_builder() sets no_proxy,
+/// which an application's own reqwest client must bring itself).
 fn builder(fake: &FakeVonage) -> vonage_account::ClientBuilder {
-    fake.client_builder().retry(RetryConfig::NONE)
+    vonage_account::Client::builder()
+        .base_url(fake.url())
+        .api_key(fake.api_key())
+        .api_secret(fake.api_secret().to_owned())
+        .retry(RetryConfig::NONE)
 }
 
 #[tokio::test]

@@ -32,10 +32,26 @@ async fn the_environment_proxy_is_used_unless_the_builder_says_otherwise() {
     let explicit = Proxy::start().await;
     let balance_line = format!("GET http://{}/account/get-balance HTTP/1.1", fake.addr());
 
+    // A client of the crate's own, pointed at the fake (fake.client() never uses a proxy).
+    let from_env_client = || {
+        Client::builder()
+            .api_key(fake.api_key())
+            .api_secret(fake.api_secret().to_owned())
+            .base_url(fake.url())
+            .retry(RetryConfig::NONE)
+            .build()
+            .unwrap()
+    };
+
     // HTTP_PROXY for an http:// host.
     set("HTTP_PROXY", Some(&from_env.url()));
-    fake.client().account().balance().await.unwrap();
+    from_env_client().account().balance().await.unwrap();
     assert_eq!(from_env.request_lines(), [balance_line.as_str()]);
+
+    // The fake's own client goes straight to it, whatever the environment says: a proxy set on
+    // a CI runner would otherwise receive the loopback requests, credentials included.
+    fake.client().account().balance().await.unwrap();
+    assert_eq!(from_env.request_lines().len(), 1, "no new request");
 
     // no_proxy() ignores it.
     fake.client_builder()
@@ -62,7 +78,7 @@ async fn the_environment_proxy_is_used_unless_the_builder_says_otherwise() {
 
     // NO_PROXY lets the listed hosts bypass it.
     set("NO_PROXY", Some("127.0.0.1"));
-    fake.client().account().balance().await.unwrap();
+    from_env_client().account().balance().await.unwrap();
     assert_eq!(from_env.request_lines().len(), 1, "no new request");
     set("NO_PROXY", None);
 
@@ -71,7 +87,7 @@ async fn the_environment_proxy_is_used_unless_the_builder_says_otherwise() {
     #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     https_proxy_from_env(&from_env).await;
 
-    assert_eq!(fake.requests().len(), 4, "the fake got every plain request");
+    assert_eq!(fake.requests().len(), 5, "the fake got every plain request");
 }
 
 #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
@@ -93,5 +109,11 @@ async fn https_proxy_from_env(from_env: &Proxy) {
         from_env.request_lines().last().map(String::as_str),
         Some("CONNECT api.example.invalid:443 HTTP/1.1")
     );
+    // An HTTPS fake's own client does not go through it either.
+    let seen = from_env.request_lines().len();
+    let fake = FakeVonage::builder().tls(true).start().await.unwrap();
+    fake.client().account().balance().await.unwrap();
+    assert_eq!(from_env.request_lines().len(), seen, "no new request");
+    assert_eq!(fake.requests().len(), 1);
     set("HTTPS_PROXY", None);
 }

@@ -4,9 +4,10 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use super::{
-    answers::{Answer, JSON, answer, validation},
-    state::{AccountState, format_eur},
+    answers::{Answer, JSON, account_401_problem, answer, invalid_parameters, validation},
+    state::{AccountState, ErrorShape, format_eur},
 };
+use crate::Api;
 
 /// `GET /account/get-balance`.
 pub(crate) fn balance(account: &mut AccountState) -> Answer {
@@ -19,11 +20,16 @@ pub(crate) fn balance(account: &mut AccountState) -> Answer {
             format_eur(account.balance),
             account.auto_reload
         ),
+        headers: Vec::new(),
     }
 }
 
 /// `POST /account/top-up`: needs auto-reload; adds the top-up amount.
-pub(crate) fn top_up(account: &mut AccountState, body: &[u8]) -> Answer {
+///
+/// Refused because auto-reload is off, it answers 401 in the `refusal` shape: the GH spec's
+/// legacy `{"error-code":"401","error-code-label":"not auto-reload enabled"}`, or the developer
+/// portal's, which documents only its generic 401 problem for this operation.
+pub(crate) fn top_up(account: &mut AccountState, body: &[u8], refusal: ErrorShape) -> Answer {
     let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
     let trx = form
         .iter()
@@ -35,11 +41,14 @@ pub(crate) fn top_up(account: &mut AccountState, body: &[u8]) -> Answer {
             JSON,
             json!({"type": "BAD_REQUEST", "error_title": "Bad Request", "invalid_parameters": {"trx": "Is required."}}),
         ),
-        Some(_) if !account.auto_reload => answer(
-            StatusCode::UNAUTHORIZED,
-            JSON,
-            json!({"error-code": "401", "error-code-label": "not auto-reload enabled"}),
-        ),
+        Some(_) if !account.auto_reload => match refusal {
+            ErrorShape::Legacy => answer(
+                StatusCode::UNAUTHORIZED,
+                JSON,
+                json!({"error-code": "401", "error-code-label": "not auto-reload enabled"}),
+            ),
+            ErrorShape::Problem => account_401_problem(),
+        },
         Some(trx) => {
             account.balance += account.top_up_amount;
             account.top_ups.push(trx);
@@ -53,11 +62,23 @@ pub(crate) fn top_up(account: &mut AccountState, body: &[u8]) -> Answer {
 }
 
 /// `POST /account/settings`: changes the fields sent (an empty URL unsets it) and answers with
-/// the settings.
-pub(crate) fn change_settings(account: &mut AccountState, body: &[u8]) -> Answer {
+/// the settings. `webhook_refusals` are the URLs that failed the check Vonage makes before
+/// saving (see `webhooks.rs`): any refuses the whole change.
+pub(crate) fn change_settings(
+    account: &mut AccountState,
+    body: &[u8],
+    webhook_refusals: &[(String, String)],
+) -> Answer {
     let form: Vec<(String, String)> = match serde_urlencoded::from_bytes(body) {
         Ok(form) => form,
-        Err(_) => return validation("The request body is not a form", "body", "Malformed"),
+        Err(_) => {
+            return validation(
+                Api::Account,
+                "The request body is not a form",
+                "body",
+                "Malformed",
+            );
+        }
     };
     let mut mo = None;
     let mut dr = None;
@@ -67,6 +88,7 @@ pub(crate) fn change_settings(account: &mut AccountState, body: &[u8]) -> Answer
             "moCallBackUrl" | "drCallBackUrl" => {
                 if !is_webhook_url(&value) {
                     return validation(
+                        Api::Account,
                         "The request failed due to validation errors",
                         &name,
                         "Is not a valid URL",
@@ -84,6 +106,7 @@ pub(crate) fn change_settings(account: &mut AccountState, body: &[u8]) -> Answer
                     "GET_QUERY_PARAMS" | "POST_QUERY_PARAMS" | "POST_JSON"
                 ) {
                     return validation(
+                        Api::Account,
                         "The request failed due to validation errors",
                         &name,
                         "Is not an allowed value",
@@ -93,6 +116,13 @@ pub(crate) fn change_settings(account: &mut AccountState, body: &[u8]) -> Answer
             }
             _ => {}
         }
+    }
+    if !webhook_refusals.is_empty() {
+        return invalid_parameters(
+            Api::Account,
+            "The webhook URLs must answer 200 OK before they are saved",
+            webhook_refusals,
+        );
     }
     if let Some(mo) = mo {
         account.mo_callback_url = mo;

@@ -53,6 +53,22 @@ pub enum FaultKind {
         /// Where to.
         location: String,
     },
+    /// Answer 429 as the developer portal documents it: a problem body, `Retry-After` (seconds)
+    /// and `X-RateLimit-Limit`, `X-RateLimit-Remaining` (0) and `X-RateLimit-Reset` (when the
+    /// limit resets, Unix time in milliseconds as the portal's example `1769182705723`), worked
+    /// out when the fault answers.
+    RateLimited {
+        /// `Retry-After`, in seconds.
+        retry_after_secs: u64,
+        /// `X-RateLimit-Limit`, the requests allowed per hour (the portal's example is 30).
+        #[serde(default = "default_rate_limit")]
+        limit: u32,
+    },
+}
+
+/// The portal's example `X-RateLimit-Limit`.
+fn default_rate_limit() -> u32 {
+    30
 }
 
 /// A fault for the next `times` requests (to one route, or to any).
@@ -121,13 +137,12 @@ impl Fault {
         })
     }
 
-    /// 429 with `Retry-After: seconds` and a problem body.
+    /// 429 with a problem body, `Retry-After: seconds` and the `X-RateLimit-*` headers (see
+    /// [`FaultKind::RateLimited`]).
     pub fn rate_limited(retry_after_secs: u64) -> Fault {
-        Fault::new(FaultKind::Status {
-            status: 429,
-            headers: vec![("Retry-After".into(), retry_after_secs.to_string())],
-            body: r#"{"type":"https://developer.vonage.com/api-errors#throttled","title":"Rate Limit Hit","detail":"Please wait, then retry your request","instance":"bf0ca0bf927b3b52e3cb03217e1a1ddf"}"#.into(),
-            content_type: Some("application/problem+json".into()),
+        Fault::new(FaultKind::RateLimited {
+            retry_after_secs,
+            limit: default_rate_limit(),
         })
     }
 
@@ -271,7 +286,47 @@ pub(crate) async fn apply(fault: FaultKind, handle: impl FnOnce() -> Response) -
             }
             response
         }
+        FaultKind::RateLimited {
+            retry_after_secs,
+            limit,
+        } => rate_limited(retry_after_secs, limit),
     }
+}
+
+/// The portal's 429: `ErrorResponse` as problem+json, with its four headers.
+fn rate_limited(retry_after_secs: u64, limit: u32) -> Response {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
+    let reset_ms = now_ms + u128::from(retry_after_secs) * 1000;
+    let body = serde_json::json!({
+        "type": "https://developer.vonage.com/api-errors#throttled",
+        "title": "Rate Limit Hit",
+        "detail": "Please wait, then retry your request",
+        "instance": uuid::Uuid::new_v4().to_string(),
+    });
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::CONTENT_TYPE, "application/problem+json".to_owned()),
+            (header::RETRY_AFTER, retry_after_secs.to_string()),
+            (
+                header::HeaderName::from_static("x-ratelimit-limit"),
+                limit.to_string(),
+            ),
+            (
+                header::HeaderName::from_static("x-ratelimit-remaining"),
+                "0".to_owned(),
+            ),
+            (
+                header::HeaderName::from_static("x-ratelimit-reset"),
+                reset_ms.to_string(),
+            ),
+        ],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 /// A body that fails at once, so the server closes the connection without a complete answer.

@@ -20,18 +20,47 @@
 //! assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1); // never retried
 //! # }
 //! ```
+//!
+//! # HTTPS, the contract, the documented answers
+//!
+//! [`FakeBuilder::tls`] serves HTTPS with a certificate made at start
+//! ([`FakeVonage::certificate_pem`] is the CA to trust; [`FakeVonage::client`] trusts it), for
+//! clients such as Vonage's Python SDK that only speak `https://`. [`FakeBuilder::start_on_own_runtime`]
+//! runs the fake on a runtime of its own, so one `static` fake can serve every test of a binary.
+//!
+//! The fake holds requests to the published contract (the specs in `openapi/`, through
+//! [`Operation::request_body`](crate::Operation::request_body)): an unknown form or JSON field is a
+//! 400 naming it (and the documented spelling when one is close), a body whose `Content-Type` is
+//! not the operation's is a 415 (requests without a body are not judged by it), a known path with
+//! another method is a 405 with `Allow`. [`Seed::lenient`] accepts the first two with a warning in
+//! the [request log](RecordedRequest), which shows each request's status too.
+//!
+//! Its answers follow Vonage's documentation, and where its sources disagree a [`Seed`] field
+//! picks the shape ([`ErrorShape`]): the Account API's 401 is the developer portal's problem
+//! (`#unathorized`, as the portal spells it) or the GitHub description's legacy body; a top-up
+//! refused for auto-reload is the legacy `not auto-reload enabled` body (the one that says why) or
+//! the portal's generic 401 problem; a revocation is a 204 without `Content-Type`;
+//! [`Fault::rate_limited`] is the portal's 429 with `Retry-After` and `X-RateLimit-*`. One answer
+//! is the fake's own choice, as Vonage documents none: a refused settings change is a 400 with the
+//! problem type `https://developer.vonage.com/api-errors/account#validation` naming the field
+//! ([`Seed::check_webhooks`] adds Vonage's check that each webhook URL answers 200 OK).
 
 mod account;
 mod answers;
+mod contract;
 mod faults;
 mod pricing;
 mod routes;
 mod secrets;
 mod server;
 mod state;
+mod tls;
+mod webhooks;
 
 use std::{
+    future::Future,
     net::SocketAddr,
+    pin::Pin,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -42,14 +71,22 @@ pub use crate::Operation;
 pub use faults::{Fault, FaultKind};
 pub use pricing::SeedPricing;
 pub use server::RecordedRequest;
-pub use state::{Seed, SeedSettings, SubAccountSeed};
+pub use state::{
+    AccountPatch, AccountView, ErrorShape, SecretView, Seed, SeedSecret, SeedSettings,
+    SubAccountSeed,
+};
 
 use crate::{Amount, Client, ClientBuilder, RetryConfig};
 use server::{Inner, Shared};
 
 /// A running fake Vonage server. Stops when dropped.
+///
+/// Start one with [`FakeVonage::start`] (plain HTTP, default seed), or with
+/// [`FakeVonage::builder`] for a seed, HTTPS, an address, or a runtime of its own.
 pub struct FakeVonage {
     addr: SocketAddr,
+    /// The PEM of the certificate authority that signed its certificate, when it serves HTTPS.
+    ca_pem: Option<String>,
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     stopped: Option<oneshot::Receiver<()>>,
@@ -63,7 +100,7 @@ impl std::fmt::Debug for FakeVonage {
     }
 }
 
-/// Why the fake could not start.
+/// Why the fake could not start, or could not make a change asked of it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FakeError {
@@ -78,28 +115,156 @@ pub enum FakeError {
         /// Why.
         source: std::io::Error,
     },
+    /// The TLS certificate or configuration could not be made.
+    #[error("cannot set up HTTPS: {0}")]
+    Tls(String),
+    /// The runtime of its own (see [`FakeBuilder::start_on_own_runtime`]) could not be started.
+    #[error("cannot start the fake's own runtime: {0}")]
+    Runtime(std::io::Error),
+    /// No account has this API key.
+    #[error("the fake has no account {0:?}")]
+    UnknownKey(String),
+    /// A change to the state was refused (a bad amount or time, say); nothing was changed.
+    #[error("invalid change: {0}")]
+    State(String),
 }
 
-impl FakeVonage {
-    /// Starts the fake with the default [`Seed`] on `127.0.0.1` and a free port.
-    ///
-    /// # Panics
-    /// If no loopback port can be bound (a test environment problem).
-    pub async fn start() -> FakeVonage {
-        match FakeVonage::start_with(Seed::default()).await {
-            Ok(fake) => fake,
-            Err(e) => panic!("FakeVonage::start: {e}"),
+/// How to start a [`FakeVonage`]: seed, address, HTTPS, and whose runtime it runs on.
+///
+/// ```
+/// use vonage_account::testing::{FakeVonage, Seed};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let fake = FakeVonage::builder()
+///     .seed(Seed { balance: "3.50".into(), ..Seed::default() })
+///     .tls(true)
+///     .start()
+///     .await
+///     .unwrap();
+/// assert!(fake.url().starts_with("https://127.0.0.1:"));
+/// let balance = fake.client().account().balance().await.unwrap(); // trusts the fake's certificate
+/// assert_eq!(balance.value.to_string(), "3.50000000");
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct FakeBuilder {
+    seed: Seed,
+    addr: SocketAddr,
+    tls: bool,
+}
+
+impl Default for FakeBuilder {
+    fn default() -> Self {
+        FakeBuilder {
+            seed: Seed::default(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls: false,
         }
     }
+}
 
-    /// Starts the fake with `seed` on `127.0.0.1` and a free port.
-    pub async fn start_with(seed: Seed) -> Result<FakeVonage, FakeError> {
-        FakeVonage::bind(SocketAddr::from(([127, 0, 0, 1], 0)), seed).await
+/// The server's run loop, to be driven by whichever runtime the fake lives on.
+type Serving = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+impl FakeBuilder {
+    /// The starting state and behaviour (default [`Seed::default`]).
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = seed;
+        self
     }
 
-    /// Starts the fake with `seed` on `addr` (port 0 picks a free one).
-    pub async fn bind(addr: SocketAddr, seed: Seed) -> Result<FakeVonage, FakeError> {
+    /// The address to listen on (default `127.0.0.1:0`; port 0 picks a free one).
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Serve HTTPS (default off) with a certificate for `127.0.0.1`, `::1` and `localhost`
+    /// signed by a certificate authority made at start, whose PEM is
+    /// [`FakeVonage::certificate_pem`]. [`FakeVonage::client`] trusts it.
+    pub fn tls(mut self, on: bool) -> Self {
+        self.tls = on;
+        self
+    }
+
+    /// Starts the fake on the current tokio runtime. It stops when dropped, or when that runtime
+    /// stops (each `#[tokio::test]` has its own: a fake shared between tests needs
+    /// [`start_on_own_runtime`](Self::start_on_own_runtime)).
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    pub async fn start(self) -> Result<FakeVonage, FakeError> {
+        let (fake, serving) = self.prepare().await?;
+        tokio::spawn(serving);
+        Ok(fake)
+    }
+
+    /// Starts the fake on a runtime of its own, on a thread of its own, and returns once it
+    /// listens. It keeps serving whichever runtime its callers use, or none, until it is
+    /// dropped: a `static` fake shared by every test of a binary works.
+    ///
+    /// ```
+    /// use std::sync::LazyLock;
+    /// use vonage_account::testing::FakeVonage;
+    ///
+    /// static FAKE: LazyLock<FakeVonage> = LazyLock::new(|| {
+    ///     FakeVonage::builder().start_on_own_runtime().expect("the fake starts")
+    /// });
+    ///
+    /// // In each #[tokio::test], on its own runtime: a client per test (a client's
+    /// // connections belong to the runtime it was first used on).
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let client = FAKE.client();
+    /// client.account().balance().await.unwrap();
+    /// # }
+    /// ```
+    pub fn start_on_own_runtime(self) -> Result<FakeVonage, FakeError> {
+        let (sender, started) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("vonage-fake".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = sender.send(Err(FakeError::Runtime(e)));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match self.prepare().await {
+                        Ok((fake, serving)) => {
+                            let _ = sender.send(Ok(fake));
+                            serving.await;
+                        }
+                        Err(e) => {
+                            let _ = sender.send(Err(e));
+                        }
+                    }
+                });
+            })
+            .map_err(FakeError::Runtime)?;
+        started.recv().unwrap_or_else(|_| {
+            Err(FakeError::Runtime(std::io::Error::other(
+                "the fake's thread stopped before it listened",
+            )))
+        })
+    }
+
+    /// Binds, and builds the fake and the loop that serves it.
+    async fn prepare(self) -> Result<(FakeVonage, Serving), FakeError> {
+        let FakeBuilder { seed, addr, tls } = self;
         let accounts = state::Accounts::from_seed(&seed).map_err(FakeError::Seed)?;
+        let identity = if tls {
+            Some(tls::identity().map_err(FakeError::Tls)?)
+        } else {
+            None
+        };
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| FakeError::Bind { addr, source })?;
@@ -118,20 +283,63 @@ impl FakeVonage {
         let app = server::router(shared.clone());
         let (shutdown, signal) = oneshot::channel::<()>();
         let (done, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = signal.await;
+        let signal = async {
+            let _ = signal.await;
+        };
+        let ca_pem = identity.as_ref().map(|i| i.ca_pem.clone());
+        let serving: Serving = match identity {
+            None => Box::pin(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(signal)
+                    .await;
+                let _ = done.send(());
+            }),
+            Some(identity) => {
+                let listener = tls::TlsListener::new(listener, addr, identity.config);
+                Box::pin(async move {
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(signal)
+                        .await;
+                    let _ = done.send(());
                 })
-                .await;
-            let _ = done.send(());
-        });
-        Ok(FakeVonage {
+            }
+        };
+        let fake = FakeVonage {
             addr,
+            ca_pem,
             shared,
             shutdown: Some(shutdown),
             stopped: Some(stopped),
-        })
+        };
+        Ok((fake, serving))
+    }
+}
+
+impl FakeVonage {
+    /// A builder, for a seed, HTTPS, an address or a runtime of its own.
+    pub fn builder() -> FakeBuilder {
+        FakeBuilder::default()
+    }
+
+    /// Starts the fake with the default [`Seed`] on `127.0.0.1` and a free port, plain HTTP.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound (a test environment problem).
+    pub async fn start() -> FakeVonage {
+        match FakeVonage::start_with(Seed::default()).await {
+            Ok(fake) => fake,
+            Err(e) => panic!("FakeVonage::start: {e}"),
+        }
+    }
+
+    /// Starts the fake with `seed` on `127.0.0.1` and a free port, plain HTTP.
+    pub async fn start_with(seed: Seed) -> Result<FakeVonage, FakeError> {
+        FakeVonage::builder().seed(seed).start().await
+    }
+
+    /// Starts the fake with `seed` on `addr` (port 0 picks a free one), plain HTTP.
+    pub async fn bind(addr: SocketAddr, seed: Seed) -> Result<FakeVonage, FakeError> {
+        FakeVonage::builder().seed(seed).addr(addr).start().await
     }
 
     /// The address it listens on.
@@ -139,9 +347,22 @@ impl FakeVonage {
         self.addr
     }
 
-    /// Its base URL; both APIs are served there.
+    /// Its base URL (`http://127.0.0.1:PORT`, or `https://` with TLS); both APIs are served
+    /// there.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With TLS, the PEM of the certificate authority that signed the fake's certificate: what
+    /// a client trusts (`REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`, `curl --cacert`,
+    /// [`ClientBuilder::add_root_certificate`]). `None` for plain HTTP.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The base URL for the Account API (the same as [`url`](Self::url)).
@@ -165,15 +386,31 @@ impl FakeVonage {
             .seed
             .secrets
             .first()
-            .map(String::as_str)
+            .map(|s| s.secret.as_str())
             .unwrap_or_default()
     }
 
     /// A client builder pointed at the fake with the primary credentials, short retry delays
     /// and a 5 s timeout. Pricing calls are spaced one per second only when the fake enforces
-    /// that limit ([`SeedPricing::enforce_rate_limit`]), so tests of many lookups stay fast.
+    /// that limit ([`SeedPricing::enforce_rate_limit`]), so tests of many lookups stay fast. It
+    /// never goes through a proxy from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
+    /// `ALL_PROXY`: the proxy would receive the requests, credentials included), and with TLS it
+    /// trusts the fake's certificate authority (which needs a TLS feature of the crate, `rustls`
+    /// by default).
+    ///
+    /// To test with the application's own client
+    /// ([`ClientBuilder::reqwest_client`]), start from [`Client::builder`] with [`url`](Self::url),
+    /// [`api_key`](Self::api_key) and [`api_secret`](Self::api_secret) instead: that client
+    /// brings its own proxy and TLS settings, and the builder refuses both kinds at once.
     pub fn client_builder(&self) -> ClientBuilder {
-        Client::builder()
+        let builder = Client::builder().no_proxy();
+        // Without a TLS feature the builder would refuse a root certificate; the calls then fail
+        // as any https call does without TLS, rather than client() panicking.
+        let builder = match (&self.ca_pem, crate::TlsBackend::default_backend()) {
+            (Some(pem), Some(_)) => builder.add_root_certificate(pem.as_bytes()),
+            _ => builder,
+        };
+        builder
             .base_url(self.url())
             .api_key(self.api_key())
             .api_secret(self.api_secret().to_owned())
@@ -288,6 +525,100 @@ impl FakeVonage {
             .get(api_key)?
             .http_forward_method
             .clone()
+    }
+
+    /// One account as it is now (balance, settings, secrets with their ids and creation times,
+    /// top-ups), or `None` for an unknown key.
+    pub fn account(&self, api_key: &str) -> Option<AccountView> {
+        let inner = self.shared.lock();
+        Some(inner.accounts.by_key.get(api_key)?.view(api_key))
+    }
+
+    /// Changes one account at run time (see [`AccountPatch`]): all of the patch, or nothing
+    /// when a part of it is invalid. Answers with the account as it now is.
+    ///
+    /// ```
+    /// use vonage_account::testing::{AccountPatch, FakeVonage, SeedSecret};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = FakeVonage::start().await;
+    /// let key = fake.api_key().to_owned();
+    /// // A secret created 100 days ago, to test "rotate when older than 90 days".
+    /// let old = (chrono::Utc::now() - chrono::Duration::days(100)).to_rfc3339();
+    /// let secret = SeedSecret::new(fake.api_secret()).created_at(old);
+    /// fake.update_account(&key, &AccountPatch {
+    ///     secrets: Some(vec![secret]),
+    ///     auto_reload: Some(false),
+    ///     ..AccountPatch::default()
+    /// })
+    /// .unwrap();
+    /// let listed = fake.client().secrets().list().await.unwrap();
+    /// assert!(chrono::Utc::now() - listed[0].created_at > chrono::Duration::days(90));
+    /// # }
+    /// ```
+    pub fn update_account(
+        &self,
+        api_key: &str,
+        patch: &AccountPatch,
+    ) -> Result<AccountView, FakeError> {
+        self.change_account(api_key, |account| {
+            account.apply(patch)?;
+            Ok(account.view(api_key))
+        })
+    }
+
+    /// Sets the balance of an API key (EUR, decimal text with up to 8 decimals).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let fake = vonage_account::testing::FakeVonage::start().await;
+    /// fake.set_balance(fake.api_key(), "0.42").unwrap();
+    /// let balance = fake.client().account().balance().await.unwrap();
+    /// assert_eq!(balance.value.to_string(), "0.42000000");
+    /// # }
+    /// ```
+    pub fn set_balance(&self, api_key: &str, balance: &str) -> Result<(), FakeError> {
+        let patch = AccountPatch {
+            balance: Some(balance.to_owned()),
+            ..AccountPatch::default()
+        };
+        self.update_account(api_key, &patch).map(drop)
+    }
+
+    /// Sets when a secret was created (RFC 3339, kept to the second), as the API then reports
+    /// it.
+    pub fn set_secret_created_at(
+        &self,
+        api_key: &str,
+        secret_id: &str,
+        created_at: &str,
+    ) -> Result<(), FakeError> {
+        self.change_account(api_key, |account| {
+            account.set_secret_created_at(secret_id, created_at)
+        })
+    }
+
+    /// Runs `change` on the account of `api_key`; its refusal becomes [`FakeError::State`].
+    fn change_account<T>(
+        &self,
+        api_key: &str,
+        change: impl FnOnce(&mut state::AccountState) -> Result<T, String>,
+    ) -> Result<T, FakeError> {
+        let mut inner = self.shared.lock();
+        let account = inner
+            .accounts
+            .by_key
+            .get_mut(api_key)
+            .ok_or_else(|| FakeError::UnknownKey(api_key.to_owned()))?;
+        change(account).map_err(FakeError::State)
+    }
+
+    /// Turns lenient mode on or off (see [`Seed::lenient`]); [`reset`](Self::reset) restores
+    /// the seed's.
+    pub fn set_lenient(&self, on: bool) {
+        self.shared.lock().accounts.behaviour.lenient = on;
     }
 
     /// Stops serving and waits until the server has shut down.

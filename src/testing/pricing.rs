@@ -384,6 +384,7 @@ impl PriceTable {
                 status: StatusCode::NOT_FOUND,
                 content_type: "text/html",
                 body: "404 - Page does not exist".into(),
+                headers: Vec::new(),
             }),
         }
     }
@@ -401,6 +402,7 @@ impl PriceTable {
                 status: StatusCode::TOO_MANY_REQUESTS,
                 content_type: "",
                 body: String::new(),
+                headers: Vec::new(),
             });
         }
         self.last_lookup = Some(now);

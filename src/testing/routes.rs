@@ -6,8 +6,8 @@ use axum::http::HeaderMap;
 
 use super::{
     account,
-    answers::{Answer, credentials, key_not_found, not_found, unauthorized},
-    pricing, secrets,
+    answers::{Answer, credentials, key_not_found, unauthorized},
+    contract, pricing, secrets,
     state::Accounts,
 };
 use crate::{Api, Operation};
@@ -19,34 +19,49 @@ pub(crate) struct Incoming<'a> {
     pub(crate) query: Option<&'a str>,
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
+    /// The webhook URLs that failed the check Vonage makes before saving them, as
+    /// `(field, reason)` (only with [`Seed::check_webhooks`](super::Seed::check_webhooks)).
+    pub(crate) webhook_refusals: &'a [(String, String)],
 }
 
-/// Authenticates the request and hands it to its operation's handler.
-pub(crate) fn dispatch(accounts: &mut Accounts, request: &Incoming<'_>) -> Answer {
+/// Authenticates the request, holds its body to the operation's contract, and hands it to its
+/// operation's handler. What was accepted though it breaks the contract (lenient mode) is
+/// added to `warnings`.
+pub(crate) fn dispatch(
+    accounts: &mut Accounts,
+    request: &Incoming<'_>,
+    warnings: &mut Vec<String>,
+) -> Answer {
     let Some(operation) = request.operation else {
-        return not_found();
+        return contract::no_operation(request.path);
     };
-    // The Account API also takes the legacy query-parameter credentials; the others only Basic.
-    let allow_query = match operation.api() {
-        Api::Account => true,
-        Api::Secrets => false,
+    let behaviour = accounts.behaviour;
+    let refused = || unauthorized(operation.api(), behaviour.account_401);
+    let Some(caller) = authenticated(accounts, request) else {
+        return refused();
     };
-    let Some((caller, secret)) = credentials(request.headers, request.query, allow_query) else {
-        return unauthorized();
+    let body = match contract::check_body(
+        operation,
+        request.headers,
+        request.body,
+        behaviour.lenient,
+        warnings,
+    ) {
+        Ok(body) => body,
+        Err(answer) => return answer,
     };
-    if !accounts.authenticate(&caller, &secret) {
-        return unauthorized();
-    }
-    let body = request.body;
+    let body = &*body;
     let service = operation
         .path_param(request.path, "type")
         .unwrap_or_default();
     match operation {
         Operation::GetAccountBalance => own(accounts, &caller, account::balance),
-        Operation::TopUpAccountBalance => own(accounts, &caller, |a| account::top_up(a, body)),
-        Operation::ChangeAccountSettings => {
-            own(accounts, &caller, |a| account::change_settings(a, body))
-        }
+        Operation::TopUpAccountBalance => own(accounts, &caller, |a| {
+            account::top_up(a, body, behaviour.top_up_refusal)
+        }),
+        Operation::ChangeAccountSettings => own(accounts, &caller, |a| {
+            account::change_settings(a, body, request.webhook_refusals)
+        }),
         Operation::RetrievePricingCountry => {
             pricing::country(&mut accounts.prices, service, request.query)
         }
@@ -81,15 +96,28 @@ pub(crate) fn dispatch(accounts: &mut Accounts, request: &Incoming<'_>) -> Answe
     }
 }
 
+/// The API key of the caller, when its credentials are valid for the request's API.
+pub(crate) fn authenticated(accounts: &Accounts, request: &Incoming<'_>) -> Option<String> {
+    // The Account API also takes the legacy query-parameter credentials; the others only Basic.
+    let allow_query = match request.operation?.api() {
+        Api::Account => true,
+        Api::Secrets => false,
+    };
+    let (caller, secret) = credentials(request.headers, request.query, allow_query)?;
+    accounts.authenticate(&caller, &secret).then_some(caller)
+}
+
 /// Runs `handler` on the caller's own account.
 fn own(
     accounts: &mut Accounts,
     caller: &str,
     handler: impl FnOnce(&mut super::state::AccountState) -> Answer,
 ) -> Answer {
+    let shape = accounts.behaviour.account_401;
     match accounts.by_key.get_mut(caller) {
         Some(account) => handler(account),
-        None => unauthorized(),
+        // Authenticated callers have an account; answer as for wrong credentials all the same.
+        None => unauthorized(Api::Account, shape),
     }
 }
 

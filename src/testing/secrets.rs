@@ -6,8 +6,9 @@ use serde_json::json;
 
 use super::{
     answers::{Answer, JSON, SECRET_ERRORS, answer, problem, validation},
-    state::{AccountState, SECRETS_PER_KEY, add_secret, secret_is_complex},
+    state::{AccountState, SECRETS_PER_KEY, add_secret, format_time, secret_is_complex},
 };
+use crate::Api;
 
 /// `GET /accounts/{api_key}/secrets`.
 pub(crate) fn list(key: &str, account: &mut AccountState) -> Answer {
@@ -41,6 +42,7 @@ pub(crate) fn create(key: &str, account: &mut AccountState, body: &[u8]) -> Answ
         .and_then(|v| v.get("secret")?.as_str().map(str::to_owned));
     let Some(secret) = secret else {
         return validation(
+            Api::Secrets,
             "The request failed due to validation errors",
             "secret",
             "Is required",
@@ -48,6 +50,7 @@ pub(crate) fn create(key: &str, account: &mut AccountState, body: &[u8]) -> Answ
     };
     if !secret_is_complex(&secret) {
         return validation(
+            Api::Secrets,
             "The request failed due to secret validation errors",
             "secret",
             "Does not meet complexity requirements",
@@ -89,6 +92,7 @@ pub(crate) fn revoke(account: &mut AccountState, id: &str) -> Answer {
         status: StatusCode::NO_CONTENT,
         content_type: "",
         body: String::new(),
+        headers: Vec::new(),
     }
 }
 
@@ -109,6 +113,6 @@ fn secret_info(
     json!({
         "_links": {"self": {"href": format!("/accounts/{key}/secrets/{id}")}},
         "id": id,
-        "created_at": created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "created_at": format_time(created_at),
     })
 }

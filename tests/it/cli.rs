@@ -692,7 +692,10 @@ async fn fake_server(args: &[&str], env: &[(&str, &str)]) -> FakeProcess {
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("first line {first:?}"))
         .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{first:?}");
+    assert!(
+        url.starts_with("http://127.0.0.1:") || url.starts_with("https://127.0.0.1:"),
+        "{first:?}"
+    );
     url.rsplit(':')
         .next()
         .unwrap()
@@ -1026,6 +1029,70 @@ async fn fake_server_listens_where_it_is_told_and_reports_start_up_errors() {
     run.assert_code(2);
     assert_eq!(run.error_json()["error"], "usage");
     assert_eq!(run.stdout, "");
+}
+
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+#[tokio::test]
+async fn fake_server_serves_https_with_its_certificate_written_before_the_first_line() {
+    let cert = std::env::temp_dir().join(format!("vonage-fake-ca-{}.pem", std::process::id()));
+    let cert_arg = cert.to_str().unwrap();
+    let server = fake_server(&["--tls", "--cert-out", cert_arg, "--lenient"], &[]).await;
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    // Written before the first line, so it is there as soon as that line is read.
+    let pem = std::fs::read_to_string(&cert).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert!(server.banner.contains(cert_arg), "{}", server.banner);
+    assert!(server.banner.contains("Lenient"), "{}", server.banner);
+
+    let client = vonage_account::Client::builder()
+        .base_url(&server.url)
+        .api_key(KEY)
+        .api_secret(SECRET)
+        .add_root_certificate(&pem)
+        .no_proxy()
+        .build()
+        .unwrap();
+    let balance = client.account().balance().await.unwrap();
+    assert_eq!(balance.value.to_string(), "10.28000000");
+
+    // --lenient: the Python SDK's settings call is accepted, with a warning in the log.
+    let http = crate::common::trusting(&pem);
+    let status = http
+        .post(format!("{}/account/settings", server.url))
+        .basic_auth(KEY, Some(SECRET))
+        .form(&[("moCallbackUrl", "https://example.com/in")])
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    let log: Value = http
+        .get(format!("{}/_fake/requests", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log[1]["status"], 200);
+    assert!(
+        log[1]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("moCallbackUrl"),
+        "{log}"
+    );
+    assert_eq!(server.stop("TERM").await.0, 0);
+    let _ = std::fs::remove_file(&cert);
+
+    // --cert-out needs --tls.
+    let run = bare(&["fake-server", "--cert-out", cert_arg]).run().await;
+    run.assert_code(2);
+    assert!(!cert.exists());
 }
 
 #[tokio::test]

@@ -82,3 +82,14 @@ pub async fn send_json(request: reqwest::RequestBuilder) -> serde_json::Value {
     let response = request.send().await.expect("the fake answers");
     response.json().await.expect("a JSON answer")
 }
+
+/// A plain reqwest client that trusts only `pem` (an HTTPS fake's CA) and uses no proxy, as an
+/// SDK given the fake's certificate does.
+#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+pub fn trusting(pem: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
+        .no_proxy()
+        .build()
+        .unwrap()
+}

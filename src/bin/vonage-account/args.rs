@@ -269,7 +269,8 @@ pub struct FakeServerArgs {
     pub listen: SocketAddr,
 
     /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
-    /// settings, sub_accounts); the flags below override it
+    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks); the flags
+    /// below override it
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
@@ -285,6 +286,19 @@ pub struct FakeServerArgs {
         hide_possible_values = true
     )]
     pub auto_reload: Option<bool>,
+
+    /// Serve HTTPS with a certificate for 127.0.0.1 and localhost made at start
+    #[arg(long)]
+    pub tls: bool,
+
+    /// With --tls: write the certificate to trust (PEM) to FILE before the first line
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert_out: Option<PathBuf>,
+
+    /// Accept unknown fields and bodies of another media type (with a warning in the request
+    /// log) instead of refusing them
+    #[arg(long)]
+    pub lenient: bool,
 }
 
 impl RotateArgs {

@@ -35,9 +35,19 @@ fn wrap(text: &str, indent: usize, width: usize) -> String {
 }
 
 const AFTER_HELP: &str = "\
-The first line on stdout is exactly `listening on http://ADDR:PORT`; the fake account follows.
-Both APIs are served at that one URL: point VONAGE_REST_URL and VONAGE_API_URL (or a client's
-base URLs) at it.
+The first line on stdout is exactly `listening on http://ADDR:PORT` (`https://` with --tls); the
+fake account follows. Both APIs are served at that one URL: point VONAGE_REST_URL and
+VONAGE_API_URL (or a client's base URLs) at it.
+
+HTTPS: --tls makes a certificate authority and a certificate for 127.0.0.1, ::1 and localhost at
+start; --cert-out FILE writes the authority's PEM to FILE before the first line. Trust it with
+REQUESTS_CA_BUNDLE=FILE (Python), NODE_EXTRA_CA_CERTS=FILE (Node), curl --cacert FILE.
+
+The contract: what the published API does not define is refused, naming it: an unknown form or
+JSON field (400, with the documented spelling when one is close), a body whose Content-Type is
+not the one the operation takes (415; bodiless requests are not judged), a known path with
+another method (405 with Allow). --lenient accepts the first two and records a warning. The
+request log shows each request's status and warnings.
 
 Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef123456, balance
 10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123).
@@ -45,10 +55,11 @@ Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef
 The shared options mean, for fake-server:
   --api-key, --api-secret  the fake account's key and (first) secret; only when typed on the
                            command line: the VONAGE_* environment variables are ignored here
-  --json                   the seed as one JSON line ({\"url\", \"seed\"}) after the first line
+  --json                   the seed as one JSON line ({\"url\", \"seed\", \"certificate\"}) after
+                           the first line (certificate: the PEM to trust with --tls, else null)
   --rest-url, --api-url, --timeout, --verbose   not used
 
-Control path (plain HTTP, no credentials):
+Control path (on the same URL, no credentials):
   POST   /_fake/faults    queue one fault or a list, e.g.
                           {\"kind\":\"status\",\"status\":500,\"route\":\"topUpAccountBalance\",\"times\":1}
                           kinds: status{status,body,headers,content_type}, delay{millis},
@@ -56,7 +67,13 @@ Control path (plain HTTP, no credentials):
                           redirect{location}; routes (the operationIds):
                           {operations}
   DELETE /_fake/faults    drop every queued fault
-  GET    /_fake/requests  the request log (JSON)
+                          rate-limited{retry_after_secs,limit} (the documented 429 headers)
+  GET    /_fake/requests  the request log (JSON; with each answer's status and warnings)
+  DELETE /_fake/requests  forget the requests received so far
+  GET    /_fake/accounts/KEY             an account: balance, settings, secrets, top-ups
+  PATCH  /_fake/accounts/KEY             change it, e.g. {\"balance\":\"0.50\",\"auto_reload\":false},
+                          {\"secrets\":[{\"secret\":\"Abcdef123456\",\"created_at\":\"2024-01-01T00:00:00Z\"}]}
+  PATCH  /_fake/accounts/KEY/secrets/ID  {\"created_at\":\"2024-01-01T00:00:00Z\"}
   POST   /_fake/reset     back to the seed; clears faults and the log
 
 Stops cleanly (exit 0) on SIGINT (Ctrl-C) or SIGTERM.";
@@ -86,7 +103,7 @@ pub async fn run(
 ) -> Result<(), Failure> {
     use std::io::Write as _;
 
-    use vonage_account::testing::{FakeError, FakeVonage, Seed};
+    use vonage_account::testing::{FakeError, FakeVonage, Seed, SeedSecret};
 
     let mut seed = match &args.seed {
         Some(path) => {
@@ -103,8 +120,8 @@ pub async fn run(
     }
     if let Some(secret) = api_secret {
         match seed.secrets.first_mut() {
-            Some(first) => *first = secret,
-            None => seed.secrets.push(secret),
+            Some(first) => first.secret = secret,
+            None => seed.secrets.push(SeedSecret::new(secret)),
         }
     }
     if let Some(balance) = &args.balance {
@@ -113,19 +130,36 @@ pub async fn run(
     if let Some(on) = args.auto_reload {
         seed.auto_reload = on;
     }
+    if args.lenient {
+        seed.lenient = true;
+    }
 
     // Listen for the stop signals before saying we are up, so a signal sent right after the
     // first line is handled rather than killing the process.
     let mut stop =
         StopSignals::new().map_err(|e| Failure::Io(format!("cannot handle signals: {e}")))?;
 
-    let fake = FakeVonage::bind(args.listen, seed.clone())
+    let fake = FakeVonage::builder()
+        .seed(seed.clone())
+        .addr(args.listen)
+        .tls(args.tls)
+        .start()
         .await
         .map_err(|e| match e {
             FakeError::Seed(_) => Failure::Usage(e.to_string()),
             other => Failure::Io(other.to_string()),
         })?;
     let url = fake.url();
+    // The certificate is written before the first line, so whoever waits for that line can
+    // trust the file at once.
+    if let (Some(path), Some(pem)) = (&args.cert_out, fake.certificate_pem()) {
+        std::fs::write(path, pem).map_err(|e| {
+            Failure::Io(format!(
+                "cannot write the certificate to {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
     if !fake.addr().ip().is_loopback() {
         eprintln!(
             "fake-server: warning: listening on {}, which is not a loopback address; anyone who \
@@ -138,7 +172,11 @@ pub async fn run(
     let _ = writeln!(stdout, "listening on {url}");
     let _ = stdout.flush();
     if out.json {
-        let _ = writeln!(stdout, "{}", serde_json::json!({"url": url, "seed": seed}));
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::json!({"url": url, "seed": seed, "certificate": fake.certificate_pem()})
+        );
     } else {
         let _ = write!(stdout, "{}", describe(&url, &seed, args));
     }
@@ -166,7 +204,10 @@ fn describe(url: &str, seed: &vonage_account::testing::Seed, args: &FakeServerAr
     );
     let _ = writeln!(text, "  API key:      {}", seed.api_key);
     for secret in &seed.secrets {
-        let _ = writeln!(text, "  API secret:   {secret}");
+        let _ = match &secret.created_at {
+            Some(at) => writeln!(text, "  API secret:   {} (created {at})", secret.secret),
+            None => writeln!(text, "  API secret:   {}", secret.secret),
+        };
     }
     let _ = writeln!(
         text,
@@ -176,23 +217,41 @@ fn describe(url: &str, seed: &vonage_account::testing::Seed, args: &FakeServerAr
         seed.top_up_amount
     );
     for sub in &seed.sub_accounts {
+        let secrets: Vec<&str> = sub.secrets.iter().map(|s| s.secret.as_str()).collect();
         let _ = writeln!(
             text,
             "  sub-account:  {} (secrets {})",
             sub.api_key,
-            sub.secrets.join(", ")
+            secrets.join(", ")
         );
     }
-    let secret = seed.secrets.first().map(String::as_str).unwrap_or_default();
+    if seed.lenient {
+        let _ = writeln!(
+            text,
+            "Lenient: unknown fields and other media types are accepted, with a warning in the log"
+        );
+    }
+    let secret = seed
+        .secrets
+        .first()
+        .map(|s| s.secret.as_str())
+        .unwrap_or_default();
     let _ = writeln!(text, "Try:");
     let _ = writeln!(
         text,
         "  VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
         seed.api_key
     );
+    if let Some(path) = &args.cert_out {
+        let _ = writeln!(
+            text,
+            "Certificate to trust: {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, curl --cacert)",
+            path.display()
+        );
+    }
     let _ = writeln!(
         text,
-        "Control path: POST/DELETE {url}/_fake/faults, GET {url}/_fake/requests, POST {url}/_fake/reset"
+        "Control path: POST/DELETE {url}/_fake/faults, GET {url}/_fake/requests, GET/PATCH {url}/_fake/accounts/KEY, POST {url}/_fake/reset"
     );
     let _ = writeln!(text, "Stop with Ctrl-C or SIGTERM.");
     text
