@@ -138,6 +138,18 @@ impl Transport {
                     );
                     match (wait, spare) {
                         (Some(wait), Some(next)) => Step::Resend(wait, next),
+                        (_, spare)
+                            if self.may_pass_through(&response, limit, keep_success_body) =>
+                        {
+                            tracing::debug!(
+                                parent: &span,
+                                elapsed_ms = started.elapsed().as_millis() as u64,
+                                ok = true,
+                                "vonage_account.response"
+                            );
+                            drop(spare);
+                            Step::Return(Ok(response))
+                        }
                         (_, spare) => {
                             let read = read_body(response, limit, keep_success_body).await;
                             tracing::debug!(
@@ -164,6 +176,19 @@ impl Transport {
                 }
             }
         }
+    }
+
+    /// Whether `response` can go to the generated client as it is, its body unread: a 2xx whose
+    /// declared length is within the limit (hyper refuses a body longer than it declared, so
+    /// the limit holds), nobody needs its bytes kept, and its URL (which reqwest keeps on the
+    /// response and in its errors) holds no credentials. Everything else is read here first.
+    fn may_pass_through(&self, response: &Response, limit: usize, keep_body: bool) -> bool {
+        self.placement == AccountAuth::Basic
+            && !keep_body
+            && response.status().is_success()
+            && response
+                .content_length()
+                .is_some_and(|length| length <= limit as u64)
     }
 
     /// The spacing between attempts of `operation`, when it has a documented rate limit and
