@@ -516,13 +516,17 @@ pub(crate) struct RawAnswer {
 }
 
 impl RawAnswer {
-    /// What the answer said about itself.
+    /// What the answer said about itself, with the request id as redacted here.
     pub(crate) fn meta(&self) -> Result<ResponseMeta, Error> {
-        answered((), self.status, self.record.clone()).map(|a| {
-            let mut meta = a.meta;
-            meta.request_id.clone_from(&self.request_id);
-            meta
-        })
+        let mut meta = self
+            .record
+            .meta(self.status)
+            .ok_or_else(|| Error::Transport {
+                message: "internal error: the answer was not recorded".into(),
+                attempts: self.record.attempts,
+            })?;
+        meta.request_id.clone_from(&self.request_id);
+        Ok(meta)
     }
 
     /// A redactor for the credentials the request carried.
