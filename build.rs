@@ -530,7 +530,70 @@ fn generate(api: openapiv3::OpenAPI) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut DropApiVersionHeader, &mut file);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut DropEmptyHeaderMap, &mut file);
     Ok(prettyplease::unparse(&file))
+}
+
+/// Removes the `header_map` progenitor builds for every request when nothing goes into it (no
+/// header parameters, and the `api-version` header gone): an allocation, a merge into the
+/// request's headers and a drop per call, for nothing. Where a header parameter uses it, it stays.
+struct DropEmptyHeaderMap;
+
+impl syn::visit_mut::VisitMut for DropEmptyHeaderMap {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        use quote::ToTokens as _;
+        // Its only uses: `let mut header_map = HeaderMap::with_capacity(..);` and
+        // `.headers(header_map)` on the request builder.
+        let declares = |stmt: &syn::Stmt| {
+            matches!(stmt, syn::Stmt::Local(local) if matches!(
+                &local.pat,
+                syn::Pat::Ident(p) if p.ident == "header_map"
+            ))
+        };
+        let uses = block
+            .stmts
+            .iter()
+            .map(|stmt| {
+                stmt.to_token_stream()
+                    .into_iter()
+                    .map(|t| count_ident(&t, "header_map"))
+                    .sum::<usize>()
+            })
+            .sum::<usize>();
+        if uses == 2 && block.stmts.iter().any(declares) {
+            block.stmts.retain(|stmt| !declares(stmt));
+            syn::visit_mut::visit_block_mut(&mut StripHeadersCall, block);
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// Occurrences of the identifier `name` in a token tree.
+fn count_ident(tree: &proc_macro2::TokenTree, name: &str) -> usize {
+    match tree {
+        proc_macro2::TokenTree::Ident(ident) => usize::from(ident == name),
+        proc_macro2::TokenTree::Group(group) => group
+            .stream()
+            .into_iter()
+            .map(|t| count_ident(&t, name))
+            .sum(),
+        _ => 0,
+    }
+}
+
+/// Rewrites `<builder>.headers(header_map)` to `<builder>`.
+struct StripHeadersCall;
+
+impl syn::visit_mut::VisitMut for StripHeadersCall {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && matches!(call.args.first(), Some(syn::Expr::Path(p)) if p.path.is_ident("header_map"))
+        {
+            *expr = (*call.receiver).clone();
+        }
+    }
 }
 
 /// Removes the `api-version` header progenitor adds to every request (Vonage does not use it),

@@ -146,6 +146,13 @@ fn profile_loop(rt: &tokio::runtime::Runtime, client: &Client, raw: &Arc<Raw>, s
     };
     let calls = parts.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let op = op.expect("VONAGE_BENCH_PROFILE: unknown op");
+    // Every layer of futures moves this many bytes at least once per call.
+    println!(
+        "{} future: facade {} bytes, raw {} bytes",
+        op.name(),
+        std::mem::size_of_val(&op.facade(client)),
+        std::mem::size_of_val(&op.raw(raw)),
+    );
     let m = measure(rt, &which, op, 1, calls);
     println!(
         "{} x{calls}: {:.1} µs wall, {:.1} µs CPU per call",

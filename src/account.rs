@@ -243,7 +243,7 @@ impl Account {
     /// ```
     pub fn balance(&self) -> Call<impl Future<Output = Result<Answer<Balance>, Error>>> {
         Call::new(async move {
-            let answer = call(self.api().get_account_balance()).await?;
+            let answer = call(|| self.api().get_account_balance()).await?;
             Ok(answer.map(|balance| Balance {
                 value: balance.value,
                 auto_reload: balance.auto_reload,
@@ -278,7 +278,7 @@ impl Account {
             };
             // The answer is decided here from its bytes: the generated type would refuse a 2xx
             // without a code, and a code that is a number.
-            let answer = call_raw(self.api().top_up_account_balance(&body)).await?;
+            let answer = call_raw(|| self.api().top_up_account_balance(&body)).await?;
             let text = crate::error::strip_bom(&answer.body);
             let json = if text.iter().all(u8::is_ascii_whitespace) {
                 None
@@ -374,7 +374,7 @@ impl Account {
         let request = request?;
         // Setting the same values again gives the same result, so both reads and updates retry
         // (the spec's `x-retry: repeatable`).
-        let answer = call(self.api().change_account_settings(&request)).await?;
+        let answer = call(|| self.api().change_account_settings(&request)).await?;
         let url = |u: Option<String>| u.filter(|u| !u.is_empty());
         Ok(answer.map(|settings| Settings {
             mo_callback_url: url(settings.mo_callback_url),

@@ -53,18 +53,27 @@ pub(crate) struct CallRecord {
     pub(crate) body: Option<Bytes>,
     /// Keep the body of a 2xx too (set by [`call_raw`]).
     pub(crate) keep_success_body: bool,
+    /// Set by the transport when the attempt that just ended may be sent again, after this
+    /// wait: the call runs the generated call once more.
+    pub(crate) resend_after: Option<std::time::Duration>,
+    /// The headers the application's `on_request` hook made for the first attempt, for the
+    /// retries (the hook runs once per call). Only kept when there is a hook.
+    pub(crate) hook_headers: Option<reqwest::header::HeaderMap>,
 }
 
 impl CallRecord {
-    /// Starts attempt number `attempt`: the previous one, if any, joins the earlier attempts.
-    pub(crate) fn start_attempt(&mut self, attempt: u32) {
+    /// Starts the next attempt: the previous one, if any, joins the earlier attempts.
+    pub(crate) fn start_attempt(&mut self) {
         if self.attempts > 0 {
             self.retried.push(Attempt {
                 status: self.status.take(),
                 request_id: self.request_id.take(),
             });
+            // What the previous attempt left is not this one's.
+            self.too_large = None;
+            self.body = None;
         }
-        self.attempts = attempt;
+        self.attempts += 1;
     }
 
     /// A copy of what callers may see of this record, for an answer with `status`.
@@ -104,7 +113,9 @@ impl CallRecord {
 }
 
 tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
+    // Boxed: the scope moves its value in and out of the thread's slot on every poll, and a
+    // pointer moves for less than the record.
+    static CALL: RefCell<Box<CallRecord>>;
     static ANSWERS: RefCell<Vec<ResponseMeta>>;
 }
 
@@ -314,49 +325,66 @@ where
 ///
 /// Not an `async fn` itself: each layer of async functions around the generated call's future
 /// (several KB) would move it once more.
-pub(crate) fn call<T, E, F>(fut: F) -> impl Future<Output = Result<Answer<T>, Error>>
+///
+/// `send` starts the generated call; it runs again for each retry the transport asks for (see
+/// [`CallRecord::resend_after`]), so nothing keeps a copy of the request.
+pub(crate) fn call<T, E, F>(
+    send: impl FnMut() -> F,
+) -> impl Future<Output = Result<Answer<T>, Error>>
 where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    call_redacting(fut, None)
+    call_redacting(send, None)
 }
 
 /// [`call`] for a request that carries a new secret (a create): the answer is redacted of it
 /// as of the credentials.
 pub(crate) fn call_with_secret<T, E, F>(
-    fut: F,
+    send: impl FnMut() -> F,
     new_secret: &SecretString,
 ) -> impl Future<Output = Result<Answer<T>, Error>>
 where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    call_redacting(fut, Some(new_secret))
+    call_redacting(send, Some(new_secret))
 }
 
-/// Runs `fut` inside a fresh record and returns its outcome and the record.
+/// Runs the generated call `send` starts inside a fresh record, again after each wait the
+/// transport notes, and returns the last attempt's outcome and the record.
 async fn run<T, E, F>(
-    fut: F,
+    mut send: impl FnMut() -> F,
     keep_success_body: bool,
     new_secret: Option<&SecretString>,
 ) -> (Result<ResponseValue<T>, G<E>>, CallRecord)
 where
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let record = CallRecord {
+    let mut record = Box::new(CallRecord {
         keep_success_body,
         ..CallRecord::default()
+    });
+    let outcome = loop {
+        // The generated call's future goes into the scope as it is (no async block around it:
+        // one move less of a future of several KB), and the record is taken back out
+        // afterwards.
+        let mut scoped = std::pin::pin!(CALL.scope(RefCell::new(record), send()));
+        let outcome = scoped.as_mut().await;
+        record = scoped
+            .as_mut()
+            .take_value()
+            .map(RefCell::into_inner)
+            .unwrap_or_default();
+        match record.resend_after.take() {
+            Some(wait) => {
+                drop(outcome);
+                // Boxed: only a retry needs a timer in this future.
+                Box::pin(tokio::time::sleep(wait)).await;
+            }
+            None => break outcome,
+        }
     };
-    // The generated call's future goes into the scope as it is (no async block around it: one
-    // move less of a future of several KB), and the record is taken back out afterwards.
-    let mut scoped = std::pin::pin!(CALL.scope(RefCell::new(record), fut));
-    let outcome = scoped.as_mut().await;
-    let mut record = scoped
-        .as_mut()
-        .take_value()
-        .map(RefCell::into_inner)
-        .unwrap_or_default();
     if let (Some(secret), Some(id)) = (new_secret, record.request_id.as_mut()) {
         Redactor::new(None, Some(secret)).redact_string(id);
     }
@@ -368,7 +396,7 @@ where
             }
         });
     }
-    (outcome, record)
+    (outcome, *record)
 }
 
 /// The error for a body that was too large to read, if it was.
@@ -387,14 +415,14 @@ fn answered_success(record: &CallRecord) -> bool {
 }
 
 async fn call_redacting<T, E, F>(
-    fut: F,
+    send: impl FnMut() -> F,
     new_secret: Option<&SecretString>,
 ) -> Result<Answer<T>, Error>
 where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, mut record) = run(fut, false, new_secret).await;
+    let (outcome, mut record) = run(send, false, new_secret).await;
     if let Some(error) = too_large(&record, new_secret) {
         return Err(error);
     }
@@ -405,14 +433,15 @@ where
         }
         Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
             let status = response.status();
-            let body = response.bytes().await.unwrap_or_default();
+            let body = Box::pin(response.bytes()).await.unwrap_or_default();
             decode_success(status, &body, record, new_secret)
         }
         Err(G::InvalidResponsePayload(body, _)) if answered_success(&record) => {
             let status = record.status.unwrap_or(StatusCode::OK);
             decode_success(status, &body, record, new_secret)
         }
-        Err(e) => Err(from_generated(e, &mut record, new_secret).await),
+        // Boxed, like every rare path here: the future of every call would carry its size.
+        Err(e) => Err(Box::pin(from_generated(e, &mut record, new_secret)).await),
     }
 }
 
@@ -547,11 +576,11 @@ impl RawAnswer {
 
 /// Runs one generated-client call and hands back its 2xx answer's body as it came, whatever the
 /// generated client made of it; any other outcome is the [`Error`] [`call`] would give.
-pub(crate) async fn call_raw<T, E, F>(fut: F) -> Result<RawAnswer, Error>
+pub(crate) async fn call_raw<T, E, F>(send: impl FnMut() -> F) -> Result<RawAnswer, Error>
 where
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, mut record) = run(fut, true, None).await;
+    let (outcome, mut record) = run(send, true, None).await;
     if let Some(error) = too_large(&record, None) {
         return Err(error);
     }
@@ -559,12 +588,12 @@ where
         Ok(value) => (value.status(), record.body.take().unwrap_or_default()),
         Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
             let status = response.status();
-            (status, response.bytes().await.unwrap_or_default())
+            (status, Box::pin(response.bytes()).await.unwrap_or_default())
         }
         Err(G::InvalidResponsePayload(body, _)) if answered_success(&record) => {
             (record.status.unwrap_or(StatusCode::OK), body)
         }
-        Err(e) => return Err(from_generated(e, &mut record, None).await),
+        Err(e) => return Err(Box::pin(from_generated(e, &mut record, None)).await),
     };
     let redactor = record.redactor(None);
     Ok(RawAnswer {

@@ -26,8 +26,10 @@ pub enum AccountAuth {
 pub(crate) struct Credentials {
     pub(crate) api_key: String,
     pub(crate) api_secret: SecretString,
-    /// `Basic base64(key:secret)`, encoded once; zeroed on drop like the secret itself.
-    basic: SecretString,
+    /// `Authorization: Basic base64(key:secret)`, encoded once and marked sensitive. Every
+    /// request gets a reference to these bytes, not a copy; they are zeroed when the last
+    /// reference goes (this one, or a request's that outlived the client).
+    basic: HeaderValue,
 }
 
 impl fmt::Debug for Credentials {
@@ -48,12 +50,18 @@ impl Credentials {
         plain.push_str(&api_key);
         plain.push(':');
         plain.push_str(api_secret.expose_secret());
-        let mut basic = String::from("Basic ");
+        let mut basic = zeroize::Zeroizing::new(String::from("Basic "));
         base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut basic);
+        let owner = zeroize::Zeroizing::new(std::mem::take(&mut *basic).into_bytes());
+        // Key and secret were checked to be visible ASCII when the client was built, so this
+        // cannot fail; if it did, the request would go without credentials and be refused.
+        let mut basic = HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(owner))
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        basic.set_sensitive(true);
         Credentials {
             api_key,
             api_secret,
-            basic: basic.into(),
+            basic,
         }
     }
 
@@ -63,7 +71,7 @@ impl Credentials {
             AccountAuth::Basic => {
                 request
                     .headers_mut()
-                    .insert(AUTHORIZATION, self.basic_header());
+                    .insert(AUTHORIZATION, self.basic.clone());
             }
             AccountAuth::QueryParameters => {
                 request
@@ -77,8 +85,8 @@ impl Credentials {
 
     /// The base64 part of the Basic value (`base64(key:secret)`), for redaction.
     pub(crate) fn basic_token(&self) -> &str {
-        self.basic
-            .expose_secret()
+        std::str::from_utf8(self.basic.as_bytes())
+            .unwrap_or_default()
             .strip_prefix("Basic ")
             .unwrap_or_default()
     }
@@ -87,19 +95,25 @@ impl Credentials {
     /// check for short header values read on every answer (the request id); what reaches an
     /// error goes through the thorough [`Redactor`](crate::redact::Redactor).
     pub(crate) fn appears_in(&self, text: &str) -> bool {
-        let token = self.basic_token().trim_end_matches('=');
-        text.contains(self.api_secret.expose_secret())
-            || (!token.is_empty() && text.contains(token))
+        let text = text.as_bytes();
+        let token = self.basic.as_bytes();
+        let token = token.strip_prefix(b"Basic ").unwrap_or(token);
+        let token = token
+            .strip_suffix(b"==")
+            .or_else(|| token.strip_suffix(b"="))
+            .unwrap_or(token);
+        contains(text, self.api_secret.expose_secret().as_bytes())
+            || (!token.is_empty() && contains(text, token))
     }
+}
 
-    /// The Basic header, marked sensitive so that hyper and `Debug` hide it.
-    fn basic_header(&self) -> HeaderValue {
-        // Key and secret were checked to be visible ASCII at build time, so this cannot fail.
-        // The value is copied into the request (and freed with it); the long-lived copy is the
-        // zeroed-on-drop `SecretString`.
-        let mut value = HeaderValue::from_str(self.basic.expose_secret())
-            .unwrap_or_else(|_| HeaderValue::from_static(""));
-        value.set_sensitive(true);
-        value
+/// Whether `needle` occurs in `haystack`. A haystack without the needle's first byte (a request
+/// id, a UUID, mostly is) is rejected by one scan, before any substring search.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    match needle.first() {
+        None => true,
+        Some(first) => {
+            haystack.contains(first) && haystack.windows(needle.len()).any(|w| w == needle)
+        }
     }
 }

@@ -10,7 +10,11 @@ use reqwest::header::HeaderMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{AccountAuth, Error, error::describe_reqwest};
+use crate::{
+    AccountAuth, Error,
+    call::{note, with_record},
+    error::describe_reqwest,
+};
 
 /// The User-Agent of every request the crate's own HTTP client sends, before any
 /// [`ClientBuilder::user_agent_suffix`].
@@ -156,13 +160,24 @@ impl fmt::Debug for PerRequest {
 }
 
 impl PerRequest {
-    /// Applies the timeout and the hook to `request`.
+    /// Applies the timeout and the hook to `request`. The hook runs once per call: a retry gets
+    /// the headers it made the first time, from the call's record.
     pub(crate) fn apply(&self, request: &mut reqwest::Request) {
         if self.timeout.is_some() {
             *request.timeout_mut() = self.timeout;
         }
-        if let Some(hook) = &self.on_request {
-            hook(request.headers_mut());
+        let Some(hook) = &self.on_request else {
+            return;
+        };
+        // The transport counts attempts as they are sent: one already means this is a retry.
+        match with_record(|r| (r.attempts > 0).then(|| r.hook_headers.clone()).flatten()).flatten()
+        {
+            Some(headers) => *request.headers_mut() = headers,
+            _ => {
+                hook(request.headers_mut());
+                // Kept only when a hook exists, for the attempts after this one.
+                note(|r| r.hook_headers = Some(request.headers().clone()));
+            }
         }
     }
 }

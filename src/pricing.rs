@@ -302,7 +302,7 @@ impl Pricing {
     ) -> Call<impl Future<Output = Result<Answer<CountryPricing>, Error>>> {
         Call::new(async move {
             let country = validate::country_code(country)?;
-            let answer = call(self.api().retrieve_pricing_country(&service, &country)).await?;
+            let answer = call(|| self.api().retrieve_pricing_country(&service, &country)).await?;
             Ok(answer.map(CountryPricing::from))
         })
     }
@@ -317,7 +317,7 @@ impl Pricing {
     ) -> Call<impl Future<Output = Result<Answer<Vec<CountryPricing>>, Error>>> {
         Call::new(async move {
             let prefix = validate::dialing_prefix(prefix)?;
-            let answer = call(self.api().retrieve_prefix_pricing(&service, prefix)).await?;
+            let answer = call(|| self.api().retrieve_prefix_pricing(&service, prefix)).await?;
             Ok(answer.map(countries))
         })
     }
@@ -330,7 +330,7 @@ impl Pricing {
         service: ServiceType,
     ) -> Call<impl Future<Output = Result<Answer<Vec<CountryPricing>>, Error>>> {
         Call::new(async move {
-            let answer = call(self.api().retrieve_pricing_all_countries(&service)).await?;
+            let answer = call(|| self.api().retrieve_pricing_all_countries(&service)).await?;
             Ok(answer.map(countries))
         })
     }

@@ -276,7 +276,7 @@ impl<K: KeyRole> Secrets<K> {
     pub fn list(&self) -> Call<impl Future<Output = Result<Answer<Vec<Secret>>, Error>>> {
         Call::new(async move {
             let api = self.api()?;
-            let list = call(api.retrieve_api_secrets(&self.api_key)).await?;
+            let list = call(|| api.retrieve_api_secrets(&self.api_key)).await?;
             Ok(list.map(|list| {
                 list.embedded
                     .secrets
@@ -301,7 +301,7 @@ impl<K: KeyRole> Secrets<K> {
         Call::new(async move {
             let api = self.api()?;
             validate::secret_id(secret_id)?;
-            let secret = call(api.retrieve_api_secret(&self.api_key, secret_id)).await?;
+            let secret = call(|| api.retrieve_api_secret(&self.api_key, secret_id)).await?;
             Ok(secret.map(Secret::from))
         })
     }
@@ -330,7 +330,7 @@ impl<K: KeyRole> Secrets<K> {
             };
             // An answer that repeats the request would carry the new secret: it is redacted too.
             let created =
-                call_with_secret(api.create_api_secret(&self.api_key, &body), &secret).await;
+                call_with_secret(|| api.create_api_secret(&self.api_key, &body), &secret).await;
             zeroize::Zeroize::zeroize(&mut body.secret);
             Ok(created?.map(Secret::from))
         })
@@ -352,7 +352,7 @@ impl<K: KeyRole> Secrets<K> {
         Call::new(async move {
             let api = self.api()?;
             validate::secret_id(secret_id)?;
-            call(api.revoke_api_secret(&self.api_key, secret_id)).await
+            call(|| api.revoke_api_secret(&self.api_key, secret_id)).await
         })
     }
 }

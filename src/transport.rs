@@ -11,10 +11,7 @@ use std::{sync::Arc, time::Duration};
 use bytes::{Bytes, BytesMut};
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::{
-    Response, StatusCode,
-    header::{HeaderMap, HeaderName},
-};
+use reqwest::{Response, StatusCode, header::HeaderName};
 use tracing::Instrument as _;
 
 use crate::{
@@ -61,14 +58,6 @@ pub(crate) struct Pacing {
 /// arrivals.
 const PACING_MARGIN: Duration = Duration::from_millis(50);
 
-/// What the loop does after an attempt.
-enum Step {
-    /// Send this copy of the request again after the wait.
-    Resend(std::time::Duration, reqwest::Request),
-    /// Hand this back.
-    Return(reqwest::Result<Response>),
-}
-
 impl Transport {
     /// Puts the credentials on the request. (The `api-version` header progenitor would add is
     /// taken out of the generated code by `build.rs`.)
@@ -78,14 +67,23 @@ impl Transport {
         self.credentials.apply(request, self.placement);
     }
 
-    /// Sends `request`, retrying as the operation's [`RetryClass`] and the [`RetryConfig`]
-    /// allow, and returns the response with its body read (up to the limit).
-    async fn execute(
-        &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
+    /// Sends one attempt of `request` and returns the response with its body read (up to the
+    /// limit), or passed through when that is safe.
+    ///
+    /// When the operation's [`RetryClass`] and the [`RetryConfig`] allow another attempt after
+    /// this one's answer or failure, the wait goes into the call's record and the call
+    /// ([`crate::call`]) sends the request again by running the generated call once more: no
+    /// copy of the request is kept for a retry that almost never happens.
+    ///
+    /// Not an `async fn`: the bookkeeping before the send is done at once, and the future holds
+    /// the request once (an `async fn` keeps its arguments twice, and every layer of futures is
+    /// moved whole at least once per call).
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
         operation: Option<Operation>,
-    ) -> reqwest::Result<Response> {
+    ) -> impl Future<Output = reqwest::Result<Response>> + 'a {
         // An operation the table does not know cannot happen (build.rs checks the ids); if it
         // did, the strict class is the safe one.
         let class = operation.map_or(RetryClass::ConnectOnly, Operation::retry_class);
@@ -94,87 +92,67 @@ impl Transport {
             .map_or(self.max_response_bytes, |op| {
                 usize::try_from(op).map_or(usize::MAX, |op| op.max(self.max_response_bytes))
             });
-        let pace = self.pace_interval(operation);
-        let mut attempt = 0u32;
         // The credentials go into the record (one reference count) so that whatever of the
         // answer reaches an error can be redacted; the facade may ask for a 2xx body as well.
-        let keep_success_body = with_record(|r| {
+        // Outside a facade call (no record) there is nobody to send it again.
+        let (attempt, keep_success_body, may_resend) = with_record(|r| {
             r.operation = operation;
-            r.credentials = Some(Arc::clone(&self.credentials));
-            r.keep_success_body
+            if r.credentials.is_none() {
+                r.credentials = Some(Arc::clone(&self.credentials));
+            }
+            r.start_attempt();
+            (r.attempts, r.keep_success_body, true)
         })
-        .unwrap_or(false);
-        loop {
-            attempt += 1;
-            note(|r| r.start_attempt(attempt));
-            // Keep a copy while another attempt is still allowed. Our bodies are always bytes,
-            // so this clone succeeds.
-            let spare = self
-                .retry
-                .may_resend(attempt)
-                .then(|| request.try_clone())
-                .flatten();
-            let span = tracing::debug_span!(
-                "vonage_account.request",
-                operation = operation.map(Operation::id),
-                // Only evaluated when the span is enabled.
-                host = request.url().host_str().unwrap_or_default(),
-                attempt,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-            );
-            if let (Some(interval), Some(pacing)) = (pace, &self.pacing) {
+        .unwrap_or((1, false, false));
+        let span = tracing::debug_span!(
+            "vonage_account.request",
+            operation = operation.map(Operation::id),
+            // Only evaluated when the span is enabled.
+            host = request.url().host_str().unwrap_or_default(),
+            attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let pace = self.pace_interval(operation);
+        async move {
+            if let Some(interval) = pace
+                && let Some(pacing) = &self.pacing
+            {
                 pacing.pacer.wait_turn(interval).await;
             }
             let started = std::time::Instant::now();
-            let step = match client.execute(request).instrument(span.clone()).await {
-                Ok(response) => {
-                    record_answer(&response, &span, &self.credentials);
-                    let wait = self.retry.after_status(
-                        class,
-                        attempt,
-                        response.status(),
-                        response.headers(),
-                    );
-                    match (wait, spare) {
-                        (Some(wait), Some(next)) => Step::Resend(wait, next),
-                        (_, spare)
-                            if self.may_pass_through(&response, limit, keep_success_body) =>
-                        {
-                            tracing::debug!(
-                                parent: &span,
-                                elapsed_ms = started.elapsed().as_millis() as u64,
-                                ok = true,
-                                "vonage_account.response"
-                            );
-                            drop(spare);
-                            Step::Return(Ok(response))
-                        }
-                        (_, spare) => {
-                            let read = read_body(response, limit, keep_success_body).await;
-                            tracing::debug!(
-                                parent: &span,
-                                elapsed_ms = started.elapsed().as_millis() as u64,
-                                ok = read.is_ok(),
-                                "vonage_account.response"
-                            );
-                            match read {
-                                Ok(response) => Step::Return(Ok(response)),
-                                Err(e) => self.after_failure(class, attempt, e, spare, &span),
-                            }
-                        }
-                    }
-                }
-                Err(e) => self.after_failure(class, attempt, e, spare, &span),
+            let response = match client.execute(request).instrument(span.clone()).await {
+                Ok(response) => response,
+                Err(e) => return Err(self.after_failure(class, attempt, may_resend, e, &span)),
             };
-            match step {
-                Step::Return(outcome) => return outcome,
-                Step::Resend(wait, next) => {
-                    tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, "vonage_account.retry");
-                    tokio::time::sleep(wait).await;
-                    request = next;
-                }
+            record_answer(&response, &span, &self.credentials);
+            if may_resend
+                && let Some(wait) =
+                    self.retry
+                        .after_status(class, attempt, response.status(), response.headers())
+            {
+                resend_after(wait, &span);
+                // Its body is never read: the call sends the request again.
+                return Ok(rebuild(response.status(), Bytes::new()));
             }
+            let read = if self.may_pass_through(&response, limit, keep_success_body) {
+                // The generated client copies the headers into every value it returns, and nothing
+                // reads them there (the request id is in the record already).
+                let mut response = response;
+                drop(std::mem::take(response.headers_mut()));
+                Ok(response)
+            } else {
+                // Boxed: the rare path (an error, a top-up, a body of unknown length), and otherwise
+                // the largest state of this future.
+                Box::pin(read_body(response, limit, keep_success_body)).await
+            };
+            tracing::debug!(
+                parent: &span,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                ok = read.is_ok(),
+                "vonage_account.response"
+            );
+            read.map_err(|e| self.after_failure(class, attempt, may_resend, e, &span))
         }
     }
 
@@ -201,27 +179,34 @@ impl Transport {
         }))
     }
 
+    /// Logs a failed attempt and, when another is allowed, notes the wait in the record.
     fn after_failure(
         &self,
         class: RetryClass,
         attempt: u32,
+        may_resend: bool,
         error: reqwest::Error,
-        spare: Option<reqwest::Request>,
         span: &tracing::Span,
-    ) -> Step {
+    ) -> reqwest::Error {
         tracing::debug!(parent: span, error = %describe_reqwest(&error), "vonage_account.transport_error");
-        match (
-            self.retry
-                .after_failure(class, attempt, Failure::of(&error)),
-            spare,
-        ) {
-            (Some(wait), Some(next)) => Step::Resend(wait, next),
-            _ => Step::Return(Err(error)),
+        if may_resend
+            && let Some(wait) = self
+                .retry
+                .after_failure(class, attempt, Failure::of(&error))
+        {
+            resend_after(wait, span);
         }
+        error
     }
 }
 
-/// Reads the whole body, up to the limit, and hands back an equivalent response. A body over
+/// Asks the call to send its request again after `wait`.
+fn resend_after(wait: Duration, span: &tracing::Span) {
+    tracing::debug!(parent: span, wait_ms = wait.as_millis() as u64, "vonage_account.retry");
+    note(|r| r.resend_after = Some(wait));
+}
+
+/// Reads the whole body, up to the limit, and hands back a response with its status and body. A body over
 /// the limit is not read: the record says so and the response comes back empty.
 ///
 /// The body of an error answer (and of a 2xx when `keep_success_body`) also goes into the
@@ -233,11 +218,10 @@ async fn read_body(
     keep_success_body: bool,
 ) -> reqwest::Result<Response> {
     let status = response.status();
-    let headers = std::mem::take(response.headers_mut());
     let declared = response.content_length().unwrap_or(0);
     if declared as usize > limit {
         note(|r| r.too_large = Some(limit));
-        return Ok(rebuild(status, headers, Bytes::new()));
+        return Ok(rebuild(status, Bytes::new()));
     }
     // A small answer usually arrives as one chunk: keep it as it is, without a copy.
     let mut read = 0;
@@ -247,7 +231,7 @@ async fn read_body(
         read += chunk.len();
         if read > limit {
             note(|r| r.too_large = Some(limit));
-            return Ok(rebuild(status, headers, Bytes::new()));
+            return Ok(rebuild(status, Bytes::new()));
         }
         match &mut joined {
             Some(all) => all.extend_from_slice(&chunk),
@@ -265,7 +249,7 @@ async fn read_body(
         let kept = body.clone();
         note(|r| r.body = Some(kept));
     }
-    Ok(rebuild(status, headers, body))
+    Ok(rebuild(status, body))
 }
 
 /// Notes an answer's status and request id in the call's record and the attempt's span. A
@@ -299,14 +283,15 @@ static PLACEHOLDER_URL: std::sync::LazyLock<reqwest::Url> = std::sync::LazyLock:
     reqwest::Url::parse("http://no.url.provided.local").expect("a valid URL")
 });
 
-fn rebuild(status: StatusCode, headers: HeaderMap, body: Bytes) -> Response {
+/// A response with `status` and `body` for the generated client, without headers: it would
+/// only copy them into its value, which nobody reads them from.
+fn rebuild(status: StatusCode, body: Bytes) -> Response {
     use reqwest::ResponseBuilderExt as _;
     let mut rebuilt = http::Response::builder()
         .url(PLACEHOLDER_URL.clone())
         .body(body)
         .unwrap_or_default();
     *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
     Response::from(rebuilt)
 }
 
@@ -323,18 +308,17 @@ macro_rules! transport_hooks {
                 Ok(())
             }
 
-            async fn exec(
+            // The transport's future itself, without an `async fn` around it.
+            fn exec(
                 &self,
                 request: reqwest::Request,
                 info: &OperationInfo,
-            ) -> reqwest::Result<Response> {
-                self.inner()
-                    .execute(
-                        self.client(),
-                        request,
-                        Operation::from_generated(info.operation_id),
-                    )
-                    .await
+            ) -> impl Future<Output = reqwest::Result<Response>> {
+                self.inner().execute(
+                    self.client(),
+                    request,
+                    Operation::from_generated(info.operation_id),
+                )
             }
         }
     };

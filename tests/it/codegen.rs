@@ -41,6 +41,8 @@ fn every_operation_is_generated() {
     assert!(account.contains("form_urlencoded"));
     // build.rs drops the api-version header progenitor adds to every request.
     assert!(!account.contains("api-version"));
+    // ... and the header map it built for it, left empty: no allocation per call for nothing.
+    assert!(!account.contains("header_map"));
     let secrets = generate_code(&spec("openapi/secrets.yaml")).unwrap();
     for op in [
         "retrieve_api_secrets",
@@ -66,6 +68,25 @@ fn editing_a_spec_changes_the_generated_client() {
     assert!(!before.contains("get_pricing"));
     assert!(after.contains("pub async fn get_pricing"));
     assert!(after.contains("/account/pricing"));
+}
+
+#[test]
+fn a_header_parameter_keeps_its_header_map() {
+    let original = spec("openapi/account.yaml");
+    let edited = original.replacen(
+        "paths:\n",
+        "paths:\n  /account/traced:\n    get:\n      operationId: getTraced\n      description: Traced.\n      x-retry: repeatable\n      parameters:\n        - name: X-Trace\n          in: header\n          required: true\n          schema:\n            type: string\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/AccountBalance'\n",
+        1,
+    );
+    let code = generate_code(&edited).unwrap();
+    let traced = &code[code.find("pub async fn get_traced").unwrap()..];
+    let traced = &traced[..traced.find("pub async fn").map_or(traced.len(), |_| {
+        traced[1..]
+            .find("pub async fn")
+            .map_or(traced.len(), |i| i + 1)
+    })];
+    assert!(traced.contains("header_map.append"), "{traced}");
+    assert!(traced.contains(".headers(header_map)"), "{traced}");
 }
 
 #[test]
