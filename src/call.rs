@@ -23,7 +23,7 @@ use std::{
 use bytes::Bytes;
 use progenitor_client::{Error as G, ResponseValue};
 use reqwest::StatusCode;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::{
     Error, Operation, RetryClass,
@@ -88,7 +88,7 @@ impl CallRecord {
     }
 
     /// What callers may see of this record, for an answer with `status`, without copying.
-    fn into_meta(self, status: StatusCode) -> Option<ResponseMeta> {
+    fn into_meta(self: Box<Self>, status: StatusCode) -> Option<ResponseMeta> {
         Some(ResponseMeta {
             operation: self.operation?,
             status,
@@ -351,52 +351,89 @@ where
     call_redacting(send, Some(new_secret))
 }
 
-/// Runs the generated call `send` starts inside a fresh record, again after each wait the
-/// transport notes, and returns the last attempt's outcome and the record.
-async fn run<T, E, F>(
-    mut send: impl FnMut() -> F,
-    keep_success_body: bool,
-    new_secret: Option<&SecretString>,
-) -> (Result<ResponseValue<T>, G<E>>, CallRecord)
+/// Runs the generated call `$send` (a closure) starts inside a fresh record, again after each
+/// wait the transport notes, and evaluates to the last attempt's outcome and the record.
+///
+/// A macro in the caller's `async fn` rather than an `async fn` of its own: every layer of
+/// futures around the generated call is one more move of it per call.
+macro_rules! attempts {
+    ($send:expr, $keep_success_body:expr, $new_secret:expr) => {{
+        let mut send = $send;
+        let mut record = Box::new(CallRecord {
+            keep_success_body: $keep_success_body,
+            ..CallRecord::default()
+        });
+        let outcome = loop {
+            // The generated call's future goes into the scope as it is, and the record is
+            // taken back out afterwards.
+            let mut scoped =
+                std::pin::pin!(CALL.scope(RefCell::new(record), Slim { generated: send() }));
+            let outcome = scoped.as_mut().await;
+            record = scoped
+                .as_mut()
+                .take_value()
+                .map(RefCell::into_inner)
+                .unwrap_or_default();
+            match record.resend_after.take() {
+                Some(wait) => {
+                    drop(outcome);
+                    // Boxed: only a retry needs a timer in this future.
+                    Box::pin(tokio::time::sleep(wait)).await;
+                }
+                None => break outcome,
+            }
+        };
+        settle(&mut record, $new_secret);
+        (outcome, record)
+    }};
+}
+
+pin_project_lite::pin_project! {
+    /// The generated call with a small output: its value and status, or its error boxed. The
+    /// output is moved through every layer between the generated call and the facade (each
+    /// poll of the task-local scope, the attempt loop); as the generated client gives it, it is
+    /// several hundred bytes, mostly for errors and headers nobody reads.
+    struct Slim<F> {
+        #[pin]
+        generated: F,
+    }
+}
+
+/// What a [`Slim`] call gives: the value and its status, or the generated client's error.
+type SlimOutcome<T, E> = Result<(StatusCode, T), Box<G<E>>>;
+
+impl<T, E, F> Future for Slim<F>
 where
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let mut record = Box::new(CallRecord {
-        keep_success_body,
-        ..CallRecord::default()
-    });
-    let outcome = loop {
-        // The generated call's future goes into the scope as it is (no async block around it:
-        // one move less of a future of several KB), and the record is taken back out
-        // afterwards.
-        let mut scoped = std::pin::pin!(CALL.scope(RefCell::new(record), send()));
-        let outcome = scoped.as_mut().await;
-        record = scoped
-            .as_mut()
-            .take_value()
-            .map(RefCell::into_inner)
-            .unwrap_or_default();
-        match record.resend_after.take() {
-            Some(wait) => {
-                drop(outcome);
-                // Boxed: only a retry needs a timer in this future.
-                Box::pin(tokio::time::sleep(wait)).await;
-            }
-            None => break outcome,
-        }
-    };
-    if let (Some(secret), Some(id)) = (new_secret, record.request_id.as_mut()) {
+    type Output = SlimOutcome<T, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.project()
+            .generated
+            .poll(cx)
+            .map(|outcome| match outcome {
+                Ok(value) => Ok((value.status(), value.into_inner())),
+                Err(e) => Err(Box::new(e)),
+            })
+    }
+}
+
+/// After the last attempt: the request id redacted of a secret being created, and a copy of
+/// the answer's meta for a caller collecting with [`with_response_meta`].
+fn settle(record: &mut CallRecord, new_secret: Option<&SecretString>) {
+    if let (Some(secret), Some(id)) = (new_secret, record.request_id.as_mut())
+        && crate::redact::could_hold(id.as_bytes(), secret.expose_secret().as_bytes())
+    {
         Redactor::new(None, Some(secret)).redact_string(id);
     }
     if let Some(status) = record.status {
-        // A copy only for a caller collecting with `with_response_meta`.
         let _ = ANSWERS.try_with(|a| {
             if let Some(meta) = record.meta(status) {
                 a.borrow_mut().push(meta);
             }
         });
     }
-    (outcome, *record)
 }
 
 /// The error for a body that was too large to read, if it was.
@@ -422,26 +459,26 @@ where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, mut record) = run(send, false, new_secret).await;
+    let (outcome, mut record) = attempts!(send, false, new_secret);
     if let Some(error) = too_large(&record, new_secret) {
         return Err(error);
     }
-    match outcome {
-        Ok(value) => {
-            let status = value.status();
-            answered(value.into_inner(), status, record)
-        }
-        Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
+    let error = match outcome {
+        Ok((status, value)) => return answered(value, status, record),
+        Err(error) => *error,
+    };
+    match error {
+        G::UnexpectedResponse(response) if response.status().is_success() => {
             let status = response.status();
             let body = Box::pin(response.bytes()).await.unwrap_or_default();
             decode_success(status, &body, record, new_secret)
         }
-        Err(G::InvalidResponsePayload(body, _)) if answered_success(&record) => {
+        G::InvalidResponsePayload(body, _) if answered_success(&record) => {
             let status = record.status.unwrap_or(StatusCode::OK);
             decode_success(status, &body, record, new_secret)
         }
         // Boxed, like every rare path here: the future of every call would carry its size.
-        Err(e) => Err(Box::pin(from_generated(e, &mut record, new_secret)).await),
+        e => Err(Box::pin(from_generated(e, &mut record, new_secret)).await),
     }
 }
 
@@ -450,7 +487,7 @@ where
 fn decode_success<T: serde::de::DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
-    record: CallRecord,
+    record: Box<CallRecord>,
     new_secret: Option<&SecretString>,
 ) -> Result<Answer<T>, Error> {
     let text = strip_bom(body);
@@ -476,7 +513,7 @@ fn decode_success<T: serde::de::DeserializeOwned>(
 }
 
 /// A decoded success with what its record says about it.
-fn answered<T>(value: T, status: StatusCode, record: CallRecord) -> Result<Answer<T>, Error> {
+fn answered<T>(value: T, status: StatusCode, record: Box<CallRecord>) -> Result<Answer<T>, Error> {
     let attempts = record.attempts;
     match record.into_meta(status) {
         Some(meta) => Ok(Answer { value, meta }),
@@ -541,7 +578,7 @@ pub(crate) struct RawAnswer {
     pub(crate) request_id: Option<String>,
     /// The body as it came.
     pub(crate) body: Bytes,
-    record: CallRecord,
+    record: Box<CallRecord>,
 }
 
 impl RawAnswer {
@@ -580,12 +617,12 @@ pub(crate) async fn call_raw<T, E, F>(send: impl FnMut() -> F) -> Result<RawAnsw
 where
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, mut record) = run(send, true, None).await;
+    let (outcome, mut record) = attempts!(send, true, None);
     if let Some(error) = too_large(&record, None) {
         return Err(error);
     }
-    let (status, body) = match outcome {
-        Ok(value) => (value.status(), record.body.take().unwrap_or_default()),
+    let (status, body) = match outcome.map_err(|e| *e) {
+        Ok((status, _)) => (status, record.body.take().unwrap_or_default()),
         Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
             let status = response.status();
             (status, Box::pin(response.bytes()).await.unwrap_or_default())

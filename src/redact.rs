@@ -99,10 +99,10 @@ impl Redactor {
     /// time undoing every escape [`decode_one`] knows, whichever is at each place), and what
     /// matched in a decoded text is cut from the original. Linear in the length of the text.
     pub(crate) fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        if self.needles.is_empty() || text.is_empty() {
+        let bytes = text.as_bytes();
+        if !self.needles.iter().any(|needle| could_hold(bytes, needle)) {
             return Cow::Borrowed(text);
         }
-        let bytes = text.as_bytes();
         let mut found: Vec<(usize, usize)> = Vec::new();
         self.find(bytes, |start, end| found.push((start, end)));
         let escaped = bytes.iter().any(|b| matches!(b, b'%' | b'\\' | b'&'));
@@ -252,6 +252,17 @@ impl View {
         }
         changed.then_some(View { bytes, spans })
     }
+}
+
+/// Whether `text` could hold `needle` in any spelling a [`Redactor`] looks for: it has the
+/// needle's first byte (or a space for a `+`), or an escape that may decode to it. One scan, and
+/// most texts (a request id, a UUID) have none: then nothing else is done.
+pub(crate) fn could_hold(text: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return false;
+    };
+    text.iter()
+        .any(|&b| b == first || matches!(b, b'%' | b'\\' | b'&') || (first == b'+' && b == b' '))
 }
 
 /// The ASCII byte an escape at the start of `text` stands for, and the escape's length:

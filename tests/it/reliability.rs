@@ -158,8 +158,18 @@ async fn settings_updates_retry_since_they_set_values() {
     // The retry is the generated call run again, not a kept copy: the same request, byte for
     // byte (method, path, query, every header in order).
     assert_eq!(
-        (&sent[0].method, &sent[0].path, &sent[0].query, &sent[0].headers),
-        (&sent[1].method, &sent[1].path, &sent[1].query, &sent[1].headers),
+        (
+            &sent[0].method,
+            &sent[0].path,
+            &sent[0].query,
+            &sent[0].headers
+        ),
+        (
+            &sent[1].method,
+            &sent[1].path,
+            &sent[1].query,
+            &sent[1].headers
+        ),
     );
 }
 
