@@ -459,26 +459,39 @@ where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, mut record) = attempts!(send, false, new_secret);
+    let (outcome, record) = attempts!(send, false, new_secret);
     if let Some(error) = too_large(&record, new_secret) {
         return Err(error);
     }
-    let error = match outcome {
-        Ok((status, value)) => return answered(value, status, record),
-        Err(error) => *error,
-    };
-    match error {
+    match outcome {
+        Ok((status, value)) => answered(value, status, record),
+        // Boxed, and the error with it: otherwise the future of every call would carry the
+        // size of the rare path's state.
+        Err(error) => Box::pin(not_decoded(error, record, new_secret)).await,
+    }
+}
+
+/// The outcome of a call the generated client did not decode: a 2xx it did not expect or could
+/// not read (decoded here), or an error.
+async fn not_decoded<T, E>(
+    error: Box<G<E>>,
+    mut record: Box<CallRecord>,
+    new_secret: Option<&SecretString>,
+) -> Result<Answer<T>, Error>
+where
+    T: serde::de::DeserializeOwned,
+{
+    match *error {
         G::UnexpectedResponse(response) if response.status().is_success() => {
             let status = response.status();
-            let body = Box::pin(response.bytes()).await.unwrap_or_default();
+            let body = response.bytes().await.unwrap_or_default();
             decode_success(status, &body, record, new_secret)
         }
         G::InvalidResponsePayload(body, _) if answered_success(&record) => {
             let status = record.status.unwrap_or(StatusCode::OK);
             decode_success(status, &body, record, new_secret)
         }
-        // Boxed, like every rare path here: the future of every call would carry its size.
-        e => Err(Box::pin(from_generated(e, &mut record, new_secret)).await),
+        e => Err(from_generated(e, &mut record, new_secret).await),
     }
 }
 
@@ -621,16 +634,18 @@ where
     if let Some(error) = too_large(&record, None) {
         return Err(error);
     }
-    let (status, body) = match outcome.map_err(|e| *e) {
+    let (status, body) = match outcome {
         Ok((status, _)) => (status, record.body.take().unwrap_or_default()),
-        Err(G::UnexpectedResponse(response)) if response.status().is_success() => {
-            let status = response.status();
-            (status, Box::pin(response.bytes()).await.unwrap_or_default())
-        }
-        Err(G::InvalidResponsePayload(body, _)) if answered_success(&record) => {
-            (record.status.unwrap_or(StatusCode::OK), body)
-        }
-        Err(e) => return Err(Box::pin(from_generated(e, &mut record, None)).await),
+        Err(error) => match *error {
+            G::UnexpectedResponse(response) if response.status().is_success() => {
+                let status = response.status();
+                (status, Box::pin(response.bytes()).await.unwrap_or_default())
+            }
+            G::InvalidResponsePayload(body, _) if answered_success(&record) => {
+                (record.status.unwrap_or(StatusCode::OK), body)
+            }
+            e => return Err(Box::pin(from_generated(e, &mut record, None)).await),
+        },
     };
     let redactor = record.redactor(None);
     Ok(RawAnswer {
