@@ -146,9 +146,10 @@ fn profile_loop(rt: &tokio::runtime::Runtime, client: &Client, raw: &Arc<Raw>, s
     };
     let calls = parts.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let op = op.expect("VONAGE_BENCH_PROFILE: unknown op");
-    // Every layer of futures moves this many bytes at least once per call.
+    // Every layer of futures moves this many bytes at least once per call. (One async fn
+    // matches over the four calls, so this is the largest of the four.)
     println!(
-        "{} future: facade {} bytes, raw {} bytes",
+        "future of one call ({} or any other): facade {} bytes, raw {} bytes",
         op.name(),
         std::mem::size_of_val(&op.facade(client)),
         std::mem::size_of_val(&op.raw(raw)),

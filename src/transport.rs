@@ -84,6 +84,65 @@ impl Transport {
         request: reqwest::Request,
         operation: Option<Operation>,
     ) -> impl Future<Output = reqwest::Result<Response>> + 'a {
+        let plan = self.plan(operation);
+        let span = tracing::debug_span!(
+            "vonage_account.request",
+            operation = operation.map(Operation::id),
+            // Only evaluated when the span is enabled.
+            host = request.url().host_str().unwrap_or_default(),
+            attempt = plan.attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let pace = self.pace_interval(operation);
+        async move {
+            if let Some(interval) = pace
+                && let Some(pacing) = &self.pacing
+            {
+                pacing.pacer.wait_turn(interval).await;
+            }
+            let started = std::time::Instant::now();
+            let response = match client.execute(request).instrument(span.clone()).await {
+                Ok(response) => response,
+                Err(e) => return Err(self.after_failure(&plan, e, &span)),
+            };
+            record_answer(&response, &span, &self.credentials);
+            if plan.may_resend
+                && let Some(wait) = self.retry.after_status(
+                    plan.class,
+                    plan.attempt,
+                    response.status(),
+                    response.headers(),
+                )
+            {
+                resend_after(wait, &span);
+                // Its body is never read: the call sends the request again.
+                return Ok(rebuild(response.status(), Bytes::new()));
+            }
+            let read = if self.may_pass_through(&response, &plan) {
+                // The generated client copies the headers into every value it returns, and
+                // nothing reads them there (the request id is in the record already).
+                let mut response = response;
+                drop(std::mem::take(response.headers_mut()));
+                Ok(response)
+            } else {
+                // Boxed: the rare path (an error, a top-up, a body of unknown length), and
+                // otherwise the largest state of this future.
+                Box::pin(read_body(response, plan.limit, plan.keep_success_body)).await
+            };
+            tracing::debug!(
+                parent: &span,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                ok = read.is_ok(),
+                "vonage_account.response"
+            );
+            read.map_err(|e| self.after_failure(&plan, e, &span))
+        }
+    }
+
+    /// What this attempt of `operation` may do, from the operation table and the call's
+    /// record; the attempt is counted in the record.
+    fn plan(&self, operation: Option<Operation>) -> Plan {
         // An operation the table does not know cannot happen (build.rs checks the ids); if it
         // did, the strict class is the safe one.
         let class = operation.map_or(RetryClass::ConnectOnly, Operation::retry_class);
@@ -104,55 +163,12 @@ impl Transport {
             (r.attempts, r.keep_success_body, true)
         })
         .unwrap_or((1, false, false));
-        let span = tracing::debug_span!(
-            "vonage_account.request",
-            operation = operation.map(Operation::id),
-            // Only evaluated when the span is enabled.
-            host = request.url().host_str().unwrap_or_default(),
+        Plan {
+            class,
+            limit,
             attempt,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        let pace = self.pace_interval(operation);
-        async move {
-            if let Some(interval) = pace
-                && let Some(pacing) = &self.pacing
-            {
-                pacing.pacer.wait_turn(interval).await;
-            }
-            let started = std::time::Instant::now();
-            let response = match client.execute(request).instrument(span.clone()).await {
-                Ok(response) => response,
-                Err(e) => return Err(self.after_failure(class, attempt, may_resend, e, &span)),
-            };
-            record_answer(&response, &span, &self.credentials);
-            if may_resend
-                && let Some(wait) =
-                    self.retry
-                        .after_status(class, attempt, response.status(), response.headers())
-            {
-                resend_after(wait, &span);
-                // Its body is never read: the call sends the request again.
-                return Ok(rebuild(response.status(), Bytes::new()));
-            }
-            let read = if self.may_pass_through(&response, limit, keep_success_body) {
-                // The generated client copies the headers into every value it returns, and nothing
-                // reads them there (the request id is in the record already).
-                let mut response = response;
-                drop(std::mem::take(response.headers_mut()));
-                Ok(response)
-            } else {
-                // Boxed: the rare path (an error, a top-up, a body of unknown length), and otherwise
-                // the largest state of this future.
-                Box::pin(read_body(response, limit, keep_success_body)).await
-            };
-            tracing::debug!(
-                parent: &span,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                ok = read.is_ok(),
-                "vonage_account.response"
-            );
-            read.map_err(|e| self.after_failure(class, attempt, may_resend, e, &span))
+            keep_success_body,
+            may_resend,
         }
     }
 
@@ -160,13 +176,13 @@ impl Transport {
     /// declared length is within the limit (hyper refuses a body longer than it declared, so
     /// the limit holds), nobody needs its bytes kept, and its URL (which reqwest keeps on the
     /// response and in its errors) holds no credentials. Everything else is read here first.
-    fn may_pass_through(&self, response: &Response, limit: usize, keep_body: bool) -> bool {
+    fn may_pass_through(&self, response: &Response, plan: &Plan) -> bool {
         self.placement == AccountAuth::Basic
-            && !keep_body
+            && !plan.keep_success_body
             && response.status().is_success()
             && response
                 .content_length()
-                .is_some_and(|length| length <= limit as u64)
+                .is_some_and(|length| length <= plan.limit as u64)
     }
 
     /// The spacing between attempts of `operation`, when it has a documented rate limit and
@@ -182,22 +198,33 @@ impl Transport {
     /// Logs a failed attempt and, when another is allowed, notes the wait in the record.
     fn after_failure(
         &self,
-        class: RetryClass,
-        attempt: u32,
-        may_resend: bool,
+        plan: &Plan,
         error: reqwest::Error,
         span: &tracing::Span,
     ) -> reqwest::Error {
         tracing::debug!(parent: span, error = %describe_reqwest(&error), "vonage_account.transport_error");
-        if may_resend
-            && let Some(wait) = self
-                .retry
-                .after_failure(class, attempt, Failure::of(&error))
+        if plan.may_resend
+            && let Some(wait) =
+                self.retry
+                    .after_failure(plan.class, plan.attempt, Failure::of(&error))
         {
             resend_after(wait, span);
         }
         error
     }
+}
+
+/// What one attempt may do: from the operation table and the call's record.
+struct Plan {
+    class: RetryClass,
+    /// The body limit.
+    limit: usize,
+    /// This attempt's number, from 1.
+    attempt: u32,
+    /// The facade wants a 2xx body's bytes too.
+    keep_success_body: bool,
+    /// A facade call is around it, able to send it again.
+    may_resend: bool,
 }
 
 /// Asks the call to send its request again after `wait`.
