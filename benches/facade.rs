@@ -6,6 +6,8 @@
 //! cargo bench --bench facade -- balance       # criterion groups matching "balance", then the table
 //! VONAGE_BENCH_TABLE=0 cargo bench --bench facade   # criterion only
 //! VONAGE_BENCH_CALLS=4000 cargo bench --bench facade  # calls per round in the table (default 2000)
+//! VONAGE_BENCH_ROUNDS=16 cargo bench --bench facade   # rounds per row in the table (default 8)
+//! cargo bench --bench facade -- table-only            # no criterion group matches: the table only
 //! ```
 //!
 //! The client runs on a current-thread runtime on the main thread and the server on a runtime of
@@ -202,16 +204,19 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Interleaved rounds (facade, raw, raw, facade, ...) of each op in each mode; prints medians
 /// per call and the facade/raw ratios.
 fn ratio_table(rt: &tokio::runtime::Runtime, client: &Client, raw: &Arc<Raw>) {
-    const ROUNDS: usize = 8;
-    let calls: usize = std::env::var("VONAGE_BENCH_CALLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+    let setting = |name: &str, default: usize| -> usize {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let calls = setting("VONAGE_BENCH_CALLS", 2000);
+    let rounds = setting("VONAGE_BENCH_ROUNDS", 8).max(1);
     let facade = Impl::Facade(client.clone());
     let raw = Impl::Raw(raw.clone());
     println!();
     println!(
-        "facade vs raw reqwest: median of {ROUNDS} interleaved rounds of {calls} calls; µs per call; \
+        "facade vs raw reqwest: median of {rounds} interleaved rounds of {calls} calls; µs per call; \
          ratio = facade/raw (1.05 = facade 5% slower)"
     );
     println!(
@@ -226,7 +231,7 @@ fn ratio_table(rt: &tokio::runtime::Runtime, client: &Client, raw: &Arc<Raw>) {
             measure(rt, &facade, op, workers, per_worker / 4 + 1);
             measure(rt, &raw, op, workers, per_worker / 4 + 1);
             let (mut f, mut r) = (Vec::new(), Vec::new());
-            for round in 0..ROUNDS {
+            for round in 0..rounds {
                 let order = if round % 2 == 0 {
                     [&facade, &raw]
                 } else {

@@ -5,7 +5,8 @@
 //! or a body refused for its size, so the transport writes them into a task-local
 //! [`CallRecord`] that [`call`] sets up around each generated call and reads afterwards. (Which
 //! retry class a call has does not travel this way: the transport reads it from the operation
-//! table.)
+//! table.) A retry goes the same way back: the transport notes the wait in the record, and the
+//! call runs the generated call again, so no request is copied in case it has to be resent.
 //!
 //! Every facade method returns a [`Call`]: awaited, it gives the value; through
 //! [`Call::with_meta`], the value with the [`ResponseMeta`] of the answer that carried it. Both

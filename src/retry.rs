@@ -1,7 +1,8 @@
 //! The retry policy: which calls may be sent again, after which failures, and how long to wait.
 //!
-//! Pure decisions, no I/O: the transport's loop asks [`RetryConfig::after_status`] or
-//! [`RetryConfig::after_failure`] and either waits and resends or returns what it has. Which
+//! Pure decisions, no I/O: after each attempt the transport asks [`RetryConfig::after_status`]
+//! or [`RetryConfig::after_failure`]; when they give a wait, the call waits and runs the
+//! generated call again, otherwise it returns what it has. Which
 //! class an operation is in comes from the operation table ([`Operation::retry_class`], the
 //! spec's `x-retry`).
 //!
