@@ -261,8 +261,15 @@ pub(crate) fn could_hold(text: &[u8], needle: &[u8]) -> bool {
     let Some(&first) = needle.first() else {
         return false;
     };
-    text.iter()
-        .any(|&b| b == first || matches!(b, b'%' | b'\\' | b'&') || (first == b'+' && b == b' '))
+    // A byte table: one load per byte of text, not four comparisons.
+    let mut starts = [false; 256];
+    for b in [first, b'%', b'\\', b'&'] {
+        starts[usize::from(b)] = true;
+    }
+    if first == b'+' {
+        starts[usize::from(b' ')] = true;
+    }
+    text.iter().any(|&b| starts[usize::from(b)])
 }
 
 /// The ASCII byte an escape at the start of `text` stands for, and the escape's length:
@@ -369,6 +376,25 @@ mod tests {
             }
             assert!(!out.contains(&basic[..20]), "{text} -> {out}");
         }
+    }
+
+    #[test]
+    fn the_first_scan_lets_through_every_text_that_could_hold_the_needle() {
+        assert!(!could_hold(
+            b"77e85b51-bc1d-4a0b-86df-c055581664f0",
+            b"Th1s-I5-my_n3w"
+        ));
+        assert!(could_hold(b"xx Th1s", b"Th1s-I5-my_n3w"));
+        // An escape could decode to the first byte; a space is a `+` after form decoding.
+        assert!(could_hold(b"%54h1s-I5-my_n3w", b"Th1s-I5-my_n3w"));
+        assert!(could_hold(b"\\u0054h1s", b"Th1s-I5-my_n3w"));
+        assert!(could_hold(b"&#84;h1s", b"Th1s-I5-my_n3w"));
+        assert!(could_hold(b" abc", b"+abc"));
+        assert!(!could_hold(b" xyz", b"abc+"));
+        assert!(!could_hold(b"anything", b""));
+        // And the redactor finds those it lets through.
+        let redactor = redactor("+b/c+d1234");
+        assert_eq!(redactor.redact("id  b/c d1234"), format!("id {REDACTED}"));
     }
 
     #[test]
