@@ -25,8 +25,10 @@
 //!
 //! [`FakeBuilder::tls`] serves HTTPS with a certificate made at start
 //! ([`FakeVonage::certificate_pem`] is the CA to trust; [`FakeVonage::client`] trusts it), for
-//! clients such as Vonage's Python SDK that only speak `https://`. [`FakeBuilder::start_on_own_runtime`]
-//! runs the fake on a runtime of its own, so one `static` fake can serve every test of a binary.
+//! clients such as Vonage's Python SDK that only speak `https://`. It uses the crate's own rustls
+//! and its provider, so it needs the `rustls` (default) or `rustls-ring` feature.
+//! [`FakeBuilder::start_on_own_runtime`] runs the fake on a runtime of its own, so one `static`
+//! fake can serve every test of a binary.
 //!
 //! The fake holds requests to the published contract (the specs in `openapi/`, through
 //! [`Operation::request_body`](crate::Operation::request_body)): an unknown form or JSON field is a
@@ -54,6 +56,11 @@ mod routes;
 mod secrets;
 mod server;
 mod state;
+// The fake's HTTPS uses the crate's rustls and its provider; without one, `tls(true)` is an error.
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+mod tls;
+#[cfg(not(any(feature = "rustls", feature = "rustls-ring")))]
+#[path = "no_tls.rs"]
 mod tls;
 mod webhooks;
 
@@ -118,6 +125,12 @@ pub enum FakeError {
     /// The TLS certificate or configuration could not be made.
     #[error("cannot set up HTTPS: {0}")]
     Tls(String),
+    /// HTTPS was asked for ([`FakeBuilder::tls`]) but the crate was built without `rustls` and
+    /// `rustls-ring`, the features whose provider the fake's HTTPS uses.
+    #[error(
+        "cannot set up HTTPS: the fake's HTTPS needs the crate's `rustls` or `rustls-ring` feature"
+    )]
+    TlsUnavailable,
     /// The runtime of its own (see [`FakeBuilder::start_on_own_runtime`]) could not be started.
     #[error("cannot start the fake's own runtime: {0}")]
     Runtime(std::io::Error),
@@ -184,6 +197,12 @@ impl FakeBuilder {
     /// Serve HTTPS (default off) with a certificate for `127.0.0.1`, `::1` and `localhost`
     /// signed by a certificate authority made at start, whose PEM is
     /// [`FakeVonage::certificate_pem`]. [`FakeVonage::client`] trusts it.
+    ///
+    /// The fake's HTTPS uses the TLS stack the crate's client was built with: rustls with
+    /// aws-lc-rs (the default `rustls` feature), else with ring (`rustls-ring`), passed
+    /// explicitly (no process-wide provider is installed). Built with neither (no TLS feature, or
+    /// `native-tls` alone), starting with `tls(true)` fails with [`FakeError::TlsUnavailable`];
+    /// plain HTTP works with any features.
     pub fn tls(mut self, on: bool) -> Self {
         self.tls = on;
         self
@@ -260,11 +279,7 @@ impl FakeBuilder {
     async fn prepare(self) -> Result<(FakeVonage, Serving), FakeError> {
         let FakeBuilder { seed, addr, tls } = self;
         let accounts = state::Accounts::from_seed(&seed).map_err(FakeError::Seed)?;
-        let identity = if tls {
-            Some(tls::identity().map_err(FakeError::Tls)?)
-        } else {
-            None
-        };
+        let identity = if tls { Some(tls::identity()?) } else { None };
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| FakeError::Bind { addr, source })?;
@@ -286,7 +301,7 @@ impl FakeBuilder {
         let signal = async {
             let _ = signal.await;
         };
-        let ca_pem = identity.as_ref().map(|i| i.ca_pem.clone());
+        let ca_pem = identity.as_ref().map(|i| i.ca_pem().to_owned());
         let serving: Serving = match identity {
             None => Box::pin(async move {
                 let _ = axum::serve(listener, app)
@@ -295,7 +310,7 @@ impl FakeBuilder {
                 let _ = done.send(());
             }),
             Some(identity) => {
-                let listener = tls::TlsListener::new(listener, addr, identity.config);
+                let listener = identity.listener(listener, addr);
                 Box::pin(async move {
                     let _ = axum::serve(listener, app)
                         .with_graceful_shutdown(signal)
@@ -395,8 +410,7 @@ impl FakeVonage {
     /// that limit ([`SeedPricing::enforce_rate_limit`]), so tests of many lookups stay fast. It
     /// never goes through a proxy from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
     /// `ALL_PROXY`: the proxy would receive the requests, credentials included), and with TLS it
-    /// trusts the fake's certificate authority (which needs a TLS feature of the crate, `rustls`
-    /// by default).
+    /// trusts the fake's certificate authority.
     ///
     /// To test with the application's own client
     /// ([`ClientBuilder::reqwest_client`]), start from [`Client::builder`] with [`url`](Self::url),
@@ -404,11 +418,11 @@ impl FakeVonage {
     /// brings its own proxy and TLS settings, and the builder refuses both kinds at once.
     pub fn client_builder(&self) -> ClientBuilder {
         let builder = Client::builder().no_proxy();
-        // Without a TLS feature the builder would refuse a root certificate; the calls then fail
-        // as any https call does without TLS, rather than client() panicking.
-        let builder = match (&self.ca_pem, crate::TlsBackend::default_backend()) {
-            (Some(pem), Some(_)) => builder.add_root_certificate(pem.as_bytes()),
-            _ => builder,
+        // An HTTPS fake needs `rustls` or `rustls-ring`, so the client has a TLS backend that
+        // takes the root certificate.
+        let builder = match &self.ca_pem {
+            Some(pem) => builder.add_root_certificate(pem.as_bytes()),
+            None => builder,
         };
         builder
             .base_url(self.url())

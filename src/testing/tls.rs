@@ -2,13 +2,19 @@
 //! `localhost`, made at start, and a listener that does the TLS handshake before axum sees a
 //! connection.
 //!
-//! rustls is used with the ring provider passed explicitly: nothing here installs a process-wide
-//! default provider.
+//! rustls is used with the provider the crate's client was built with, chosen at compile time as
+//! the client chooses its default backend: aws-lc-rs with the `rustls` feature, else ring with
+//! `rustls-ring`; rcgen makes the certificates with the same one. The provider is passed
+//! explicitly: nothing here installs a process-wide default provider. Built without either
+//! feature, the fake has `no_tls.rs` instead (`test-server` turns on no provider of its own, so
+//! that enabling it rebuilds none of the client's crates).
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use tokio::{net::TcpStream, sync::mpsc, task::JoinHandle};
 use tokio_rustls::{TlsAcceptor, server::TlsStream};
+
+use super::FakeError;
 
 /// How long a client may take to finish its handshake before the connection is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -17,8 +23,36 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// holding the server certificate it signed.
 pub(crate) struct Identity {
     /// The PEM of the certificate authority: what a client adds to its trusted roots.
-    pub(crate) ca_pem: String,
-    pub(crate) config: Arc<rustls::ServerConfig>,
+    ca_pem: String,
+    config: Arc<rustls::ServerConfig>,
+}
+
+impl Identity {
+    /// The PEM of the certificate authority.
+    pub(crate) fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// A listener on `tcp` (bound to `addr`) that serves with this identity. Must be called
+    /// inside a tokio runtime.
+    pub(crate) fn listener(self, tcp: tokio::net::TcpListener, addr: SocketAddr) -> TlsListener {
+        TlsListener::new(tcp, addr, self.config)
+    }
+}
+
+/// The provider of the fake's rustls: the one the crate's default TLS backend uses, aws-lc-rs
+/// with the `rustls` feature (reqwest's), else ring (`rustls-ring`).
+fn provider() -> rustls::crypto::CryptoProvider {
+    #[cfg(feature = "rustls")]
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    #[cfg(not(feature = "rustls"))]
+    let provider = rustls::crypto::ring::default_provider();
+    provider
+}
+
+/// Makes the fake's identity, or says why not ([`FakeError::Tls`]).
+pub(crate) fn identity() -> Result<Identity, FakeError> {
+    make().map_err(FakeError::Tls)
 }
 
 /// Makes a fresh certificate authority and a server certificate for `127.0.0.1`, `::1` and
@@ -27,7 +61,7 @@ pub(crate) struct Identity {
 /// A separate authority, rather than one self-signed server certificate, is what strict
 /// verifiers accept: Python 3.13's `VERIFY_X509_STRICT` wants a CA with key usage, and webpki
 /// refuses a CA certificate used as the server's own.
-pub(crate) fn identity() -> Result<Identity, String> {
+fn make() -> Result<Identity, String> {
     use rcgen::{
         BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer,
         KeyPair, KeyUsagePurpose,
@@ -67,7 +101,7 @@ pub(crate) fn identity() -> Result<Identity, String> {
 
     let key = rustls::pki_types::PrivateKeyDer::try_from(server_key.serialize_der())
         .map_err(|e| format!("cannot read the server key: {e}"))?;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("cannot set up TLS: {e}"))?
@@ -94,7 +128,7 @@ pub(crate) struct TlsListener {
 
 impl TlsListener {
     /// Starts accepting on `tcp` with `config`. Must be called inside a tokio runtime.
-    pub(crate) fn new(
+    fn new(
         tcp: tokio::net::TcpListener,
         addr: SocketAddr,
         config: Arc<rustls::ServerConfig>,

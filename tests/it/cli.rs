@@ -1031,7 +1031,8 @@ async fn fake_server_listens_where_it_is_told_and_reports_start_up_errors() {
     assert_eq!(run.stdout, "");
 }
 
-#[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+// The fake's HTTPS needs a rustls feature (tests/fake_without_tls.rs: the error without one).
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 #[tokio::test]
 async fn fake_server_serves_https_with_its_certificate_written_before_the_first_line() {
     let cert = std::env::temp_dir().join(format!("vonage-fake-ca-{}.pem", std::process::id()));

@@ -1,7 +1,9 @@
 //! The fake over HTTPS: a certificate made at start for 127.0.0.1 and localhost, trusted by the
-//! fake's own client and by any client given its CA. (The client side needs a TLS feature.)
+//! fake's own client and by any client given its CA. The fake's HTTPS uses the crate's rustls
+//! and its provider, so it needs `rustls` or `rustls-ring`; without them starting it fails
+//! (tests/fake_without_tls.rs).
 
-#![cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
+#![cfg(any(feature = "rustls", feature = "rustls-ring"))]
 
 use vonage_account::{
     Client, ErrorKind, RetryConfig,

@@ -287,7 +287,8 @@ pub struct FakeServerArgs {
     )]
     pub auto_reload: Option<bool>,
 
-    /// Serve HTTPS with a certificate for 127.0.0.1 and localhost made at start
+    /// Serve HTTPS with a certificate for 127.0.0.1 and localhost made at start (needs a binary
+    /// built with the rustls or rustls-ring feature; the default features have rustls)
     #[arg(long)]
     pub tls: bool,
 

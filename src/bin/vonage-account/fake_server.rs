@@ -146,7 +146,8 @@ pub async fn run(
         .start()
         .await
         .map_err(|e| match e {
-            FakeError::Seed(_) => Failure::Usage(e.to_string()),
+            // Built without a rustls feature, --tls cannot work: say which features it needs.
+            FakeError::Seed(_) | FakeError::TlsUnavailable => Failure::Usage(e.to_string()),
             other => Failure::Io(other.to_string()),
         })?;
     let url = fake.url();
