@@ -6,7 +6,7 @@
 mod proxy;
 
 use proxy::Proxy;
-use vonage_account::{Client, ErrorKind, RetryConfig, testing::FakeVonage};
+use vonage_account::{Client, RetryConfig, testing::FakeVonage};
 
 /// Sets (or with `None` removes) one variable in both spellings.
 fn set(name: &str, value: Option<&str>) {
@@ -104,7 +104,7 @@ async fn https_proxy_from_env(from_env: &Proxy) {
         .list()
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert_eq!(err.kind(), vonage_account::ErrorKind::Transport, "{err}");
     assert_eq!(
         from_env.request_lines().last().map(String::as_str),
         Some("CONNECT api.example.invalid:443 HTTP/1.1")

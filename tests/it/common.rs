@@ -87,6 +87,14 @@ pub async fn send_json(request: reqwest::RequestBuilder) -> serde_json::Value {
 /// SDK given the fake's certificate does.
 #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
 pub fn trusting(pem: &str) -> reqwest::Client {
+    // With `rustls-ring` as the only TLS feature, reqwest has rustls without a provider: a test,
+    // like an application (README, "TLS"), installs one for its own plain reqwest clients.
+    #[cfg(all(
+        feature = "rustls-ring",
+        not(feature = "rustls"),
+        not(feature = "native-tls")
+    ))]
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
         .no_proxy()
