@@ -460,7 +460,7 @@ where
     T: serde::de::DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, G<E>>>,
 {
-    let (outcome, record) = attempts!(send, false, new_secret);
+    let (outcome, mut record) = attempts!(send, false, new_secret);
     if let Some(error) = too_large(&record, new_secret) {
         return Err(error);
     }
@@ -468,31 +468,30 @@ where
         Ok((status, value)) => answered(value, status, record),
         // Boxed, and the error with it: otherwise the future of every call would carry the
         // size of the rare path's state.
-        Err(error) => Box::pin(not_decoded(error, record, new_secret)).await,
+        Err(error) => {
+            let (status, body) =
+                Box::pin(undecoded_success(error, &mut record, new_secret)).await?;
+            decode_success(status, &body, record, new_secret)
+        }
     }
 }
 
-/// The outcome of a call the generated client did not decode: a 2xx it did not expect or could
-/// not read (decoded here), or an error.
-async fn not_decoded<T, E>(
+/// For a call the generated client did not decode: the body of a 2xx it did not expect or
+/// could not read, as it came, or the facade's error for any other outcome.
+async fn undecoded_success<E>(
     error: Box<G<E>>,
-    mut record: Box<CallRecord>,
+    record: &mut CallRecord,
     new_secret: Option<&SecretString>,
-) -> Result<Answer<T>, Error>
-where
-    T: serde::de::DeserializeOwned,
-{
+) -> Result<(StatusCode, Bytes), Error> {
     match *error {
         G::UnexpectedResponse(response) if response.status().is_success() => {
             let status = response.status();
-            let body = response.bytes().await.unwrap_or_default();
-            decode_success(status, &body, record, new_secret)
+            Ok((status, response.bytes().await.unwrap_or_default()))
         }
-        G::InvalidResponsePayload(body, _) if answered_success(&record) => {
-            let status = record.status.unwrap_or(StatusCode::OK);
-            decode_success(status, &body, record, new_secret)
+        G::InvalidResponsePayload(body, _) if answered_success(record) => {
+            Ok((record.status.unwrap_or(StatusCode::OK), body))
         }
-        e => Err(from_generated(e, &mut record, new_secret).await),
+        e => Err(from_generated(e, record, new_secret).await),
     }
 }
 
@@ -637,16 +636,7 @@ where
     }
     let (status, body) = match outcome {
         Ok((status, _)) => (status, record.body.take().unwrap_or_default()),
-        Err(error) => match *error {
-            G::UnexpectedResponse(response) if response.status().is_success() => {
-                let status = response.status();
-                (status, Box::pin(response.bytes()).await.unwrap_or_default())
-            }
-            G::InvalidResponsePayload(body, _) if answered_success(&record) => {
-                (record.status.unwrap_or(StatusCode::OK), body)
-            }
-            e => return Err(Box::pin(from_generated(e, &mut record, None)).await),
-        },
+        Err(error) => Box::pin(undecoded_success(error, &mut record, None)).await?,
     };
     let redactor = record.redactor(None);
     Ok(RawAnswer {
