@@ -47,17 +47,18 @@ async fn handles_are_stored_and_moved_into_spawned_tasks() {
         let module = module.clone();
         async move { module.subs[0].list().await }
     });
-    // A rotation moved into a task, too.
-    let staged = tokio::spawn({
-        let own = module.own.clone();
-        async move { own.stage("Spawned-Secret-1").await }
-    });
     assert_eq!(
         balance.await.unwrap().unwrap().value.to_string(),
         "10.28000000"
     );
     assert_eq!(own.await.unwrap().unwrap().len(), 1);
     assert_eq!(sub.await.unwrap().unwrap().len(), 1);
+    // A rotation moved into a task, too: only once the list above has its answer, since the
+    // stage adds a secret (on two worker threads the two raced, and the list sometimes saw 2).
+    let staged = tokio::spawn({
+        let own = module.own.clone();
+        async move { own.stage("Spawned-Secret-1").await }
+    });
     let staged = staged.await.unwrap().unwrap();
     assert_eq!(module.own.list().await.unwrap().len(), 2);
     // A handle moved into the task whole.
