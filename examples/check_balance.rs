@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
             }
         }
     } else {
-        let fake = vonage_account::testing::FakeVonage::start().await;
+        let fake = vonage_account_fake::FakeVonage::start().await;
         let client = fake.client();
         _fake = fake;
         client

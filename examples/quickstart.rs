@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(read_only(&client).await?);
     }
     // The demo's only choice: without credentials, the embedded fake server.
-    let fake = vonage_account::testing::FakeVonage::start().await;
+    let fake = vonage_account_fake::FakeVonage::start().await;
     println!(
         "No VONAGE_API_KEY set: using the embedded fake Vonage server at {}\n",
         fake.url()

@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let make_room = args.iter().any(|a| a == "--make-room");
     // The demo's only choice: the real API from the environment, or the embedded fake server.
     if std::env::var_os("VONAGE_API_KEY").is_none() {
-        let fake = vonage_account::testing::FakeVonage::start().await;
+        let fake = vonage_account_fake::FakeVonage::start().await;
         println!("(no VONAGE_API_KEY: rotating on the embedded fake server)");
         let client = fake.client();
         let new_secret = SecretString::from("Rotated-Example-1");

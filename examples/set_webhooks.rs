@@ -16,7 +16,7 @@ async fn main() -> Result<(), Error> {
     let client = if std::env::var_os("VONAGE_API_KEY").is_some() {
         Client::from_env()?
     } else {
-        let fake = vonage_account::testing::FakeVonage::start().await;
+        let fake = vonage_account_fake::FakeVonage::start().await;
         println!("(no VONAGE_API_KEY: using the embedded fake server)");
         let client = fake.client();
         _fake = fake;

@@ -128,8 +128,6 @@ impl TopUp {
 /// spelling is written once, here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[cfg_attr(feature = "cli", value(rename_all = "SCREAMING_SNAKE_CASE"))]
 #[non_exhaustive]
 pub enum HttpForwardMethod {
     /// `GET` with the data as query parameters.

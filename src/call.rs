@@ -142,7 +142,7 @@ pub(crate) fn with_record<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> 
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let client = fake.client();
 /// use vonage_account::Operation;
 /// let (balance, answers) =
@@ -186,9 +186,10 @@ impl ResponseMeta {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), vonage_account::Error> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
-    /// use vonage_account::{Operation, testing::Fault};
+    /// use vonage_account::{Operation};
+    /// use vonage_account_fake::{Fault};
     /// fake.inject(Fault::status(503).on(Operation::GetAccountBalance));
     /// let answer = client.account().balance().with_meta().await?;
     /// assert_eq!(answer.meta.attempts, 2);
@@ -218,7 +219,7 @@ pub struct Attempt {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), vonage_account::Error> {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let client = fake.client();
 /// let answer = client.account().balance().with_meta().await?;
 /// println!("{} EUR (request id {:?})", answer.value.value, answer.request_id());
@@ -263,7 +264,7 @@ pin_project_lite::pin_project! {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), vonage_account::Error> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// let balance = client.account().balance().await?; // the value
     /// let answer = client.account().balance().with_meta().await?; // the value and its meta
@@ -289,7 +290,7 @@ impl<F> Call<F> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// let secrets = client.secrets();
     /// let task = tokio::spawn(async move { secrets.list().with_meta().await });

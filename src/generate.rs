@@ -55,7 +55,7 @@ pub enum GenerateSecretError {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let client = fake.client();
 /// let secret = vonage_account::generate_secret()?;
 /// let created = client.secrets().create(secret).await?;

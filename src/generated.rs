@@ -12,7 +12,8 @@
     clippy::pedantic
 )]
 
-/// The Account API (`rest.nexmo.com`): balance, top-up, settings.
+/// The Account API (`rest.nexmo.com`): balance, top-up, settings, and the Pricing lookups beside
+/// them.
 pub(crate) mod account {
     include!(concat!(env!("OUT_DIR"), "/account.rs"));
 }

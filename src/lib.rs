@@ -1,4 +1,5 @@
-//! A typed async client for the Vonage (formerly Nexmo) Account and Secret Management APIs.
+//! A typed async client for the Vonage (formerly Nexmo) Account, Secret Management and Pricing
+//! APIs.
 //!
 //! Read the balance, top it up, read and set the default SMS webhook URLs, and list, read,
 //! create, revoke and rotate API secrets, for the account's own key or a sub-account's; and look
@@ -12,7 +13,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), vonage_account::Error> {
-//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
 //! use vonage_account::{Client, SettingsUpdate};
 //!
 //! let client = Client::builder()
@@ -48,7 +49,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), vonage_account::Error> {
-//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
 //! # let client = fake.client();
 //! use vonage_account::{Amount, ServiceType};
 //!
@@ -83,7 +84,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), vonage_account::Error> {
-//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
 //! # let client = fake.client();
 //! let sub = client.secrets_for("sub12345");
 //! let secrets = sub.list().await?;
@@ -109,7 +110,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
 //! # let client = fake.client();
 //! use vonage_account::ErrorKind;
 //! # client.secrets().create("Second-Secret-1").await.unwrap();
@@ -142,7 +143,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), vonage_account::Error> {
-//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
 //! # let client = fake.client();
 //! let answer = client.account().balance().with_meta().await?;
 //! println!("{} EUR, request id {:?}", answer.value.value, answer.request_id());
@@ -168,7 +169,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! # let fake = vonage_account::testing::FakeVonage::start().await;
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
 //! # let client = fake.client();
 //! // A fleet: stage, roll out, retire.
 //! let staged = client.secrets().stage("Fresh-Secret-2027").make_room(true).await?;
@@ -217,15 +218,16 @@
 //!
 //! # Testing your code
 //!
-//! The `test-server` feature adds `vonage_account::testing::FakeVonage`: both APIs on one
+//! The companion crate `vonage-account-fake` (a dev-dependency) has `FakeVonage`: every API on one
 //! loopback port in your tokio runtime, with state, the documented rules, a request log and
-//! fault injection. The `vonage-account fake-server` command (features `cli` and
-//! `test-server`) runs the same fake as a process for tests in any language.
+//! fault injection. The `vonage-account fake-server` command (crate `vonage-account-cli`) runs
+//! the same fake as a process for tests in any language.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! use vonage_account::{ErrorKind, Operation, testing::{Fault, FakeVonage}};
+//! use vonage_account::{ErrorKind, Operation};
+//! use vonage_account_fake::{FakeVonage, Fault};
 //!
 //! let fake = FakeVonage::start().await;
 //! let client = fake.client(); // primary key abcd1234, pointed at the fake
@@ -243,8 +245,6 @@
 //! | `rustls` | yes | HTTPS with reqwest's default TLS: rustls, aws-lc-rs provider |
 //! | `rustls-ring` | no | HTTPS with rustls and `ring`, for this crate's client only (see below) |
 //! | `native-tls` | no | HTTPS with the platform's TLS |
-//! | `test-server` | no | `testing::FakeVonage` |
-//! | `cli` | no | the `vonage-account` command-line tool |
 //!
 //! The default TLS is reqwest's own, so the application's other `reqwest` clients keep working
 //! whatever features Cargo unifies. `rustls-ring` alone leaves reqwest's rustls without a crypto
@@ -310,7 +310,6 @@ pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, valida
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;
 
-// Kept apart from the list above so branches that reshape it merge cleanly.
 pub use amount::AmountErrorKind;
 pub use generate::{GenerateSecretError, generate_secret, generate_secret_with_len};
 
@@ -328,9 +327,6 @@ pub use secrecy::ExposeSecret;
 /// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
 /// `rust_decimal` yourself, and get the same version.
 pub use rust_decimal::Decimal;
-
-#[cfg(feature = "test-server")]
-pub mod testing;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -32,20 +32,16 @@ impl Client {
 /// The service a price is for. The generated client uses this type itself, so its wire spelling
 /// (`sms`, `sms-transit`, `voice`) is written once, here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[non_exhaustive]
 pub enum ServiceType {
     /// An outbound SMS (`sms`).
     #[serde(rename = "sms")]
-    #[cfg_attr(feature = "cli", value(name = "sms"))]
     Sms,
     /// An outbound SMS sent in transit (`sms-transit`).
     #[serde(rename = "sms-transit")]
-    #[cfg_attr(feature = "cli", value(name = "sms-transit"))]
     SmsTransit,
     /// An outbound voice call, priced per minute (`voice`).
     #[serde(rename = "voice")]
-    #[cfg_attr(feature = "cli", value(name = "voice"))]
     Voice,
 }
 
@@ -232,7 +228,7 @@ impl CountryPricing {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), vonage_account::Error> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// use vonage_account::ServiceType;
     /// let balance = client.account().balance().await?;
@@ -286,7 +282,7 @@ impl Pricing {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), vonage_account::Error> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// use vonage_account::ServiceType;
     /// let germany = client.pricing().country(ServiceType::Sms, "DE").await?;

@@ -43,7 +43,7 @@ impl<K: KeyRole> Secrets<K> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// # client.secrets().create("N3w-Secret-2026").await?; // as if a stage stopped after creating it
     /// let staged = client.secrets().resume_stage("N3w-Secret-2026").await?;
@@ -117,7 +117,7 @@ impl<K: KeyRole> Secrets<K> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// use vonage_account::Retired;
     /// let staged = client.secrets().stage("N3w-Secret-2026").await?;
@@ -177,7 +177,7 @@ impl<K: KeyRole> Secrets<K> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let fake = vonage_account::testing::FakeVonage::start().await;
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// use vonage_account::RotationState;
     /// # client.secrets().stage("N3w-Secret-2026").await?;
@@ -443,7 +443,7 @@ impl<K: KeyRole> Plan<K> {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let client = fake.client();
 /// let rotated = client.secrets().rotate("N3w-Secret-2026").await?;
 /// let client = rotated.client; // authenticates with the new secret from now on
@@ -483,7 +483,7 @@ impl<K: KeyRole> fmt::Debug for Rotate<K> {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let client = fake.client();
 /// let staged = client.secrets().stage("N3w-Secret-2026").await?;
 /// println!("deploy secret id {} (api key {})", staged.secret.id, client.api_key());

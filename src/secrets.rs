@@ -32,7 +32,7 @@ pub const MAX_SECRETS_PER_KEY: usize = 2;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let client = fake.client();
 /// use vonage_account::{Secrets, SubAccount};
 ///
@@ -173,7 +173,7 @@ pub(crate) fn rotated_client<K: KeyRole>(client: Client) -> RotatedClient {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// # let fake = vonage_account::testing::FakeVonage::start().await;
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
 /// # let primary = fake.client();
 /// let rotated = primary.secrets_for("sub12345").rotate("Sub-Secret-2027").await?;
 /// let sub = rotated.client; // a SubAccountClient

@@ -6,10 +6,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use common::Captured;
-use vonage_account::{
-    AccountAuth, Client, ErrorKind, RetryConfig, SettingsUpdate,
-    testing::{FakeVonage, Fault, Seed},
-};
+use vonage_account::{AccountAuth, Client, ErrorKind, RetryConfig, SettingsUpdate};
+use vonage_account_fake::{FakeVonage, Fault, Seed};
 
 const SECRET: &str = "Sup3rSecretValue";
 

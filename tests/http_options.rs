@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use vonage_account::{AccountAuth, ErrorKind, RetryConfig, testing::FakeVonage, testing::Fault};
+use vonage_account::{AccountAuth, ErrorKind, RetryConfig};
+use vonage_account_fake::{FakeVonage, Fault};
 
 const USER_AGENT: &str = concat!("vonage-account-rust/", env!("CARGO_PKG_VERSION"));
 

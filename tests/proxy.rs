@@ -8,7 +8,8 @@
 mod proxy;
 
 use proxy::Proxy;
-use vonage_account::{ErrorKind, RetryConfig, testing::FakeVonage};
+use vonage_account::{ErrorKind, RetryConfig};
+use vonage_account_fake::FakeVonage;
 
 #[tokio::test]
 async fn requests_go_through_the_configured_proxy() {

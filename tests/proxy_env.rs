@@ -6,7 +6,8 @@
 mod proxy;
 
 use proxy::Proxy;
-use vonage_account::{Client, RetryConfig, testing::FakeVonage};
+use vonage_account::{Client, RetryConfig};
+use vonage_account_fake::FakeVonage;
 
 /// Sets (or with `None` removes) one variable in both spellings.
 fn set(name: &str, value: Option<&str>) {

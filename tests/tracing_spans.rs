@@ -6,7 +6,8 @@
 mod common;
 
 use common::*;
-use vonage_account::{Operation, testing::Fault, with_response_meta};
+use vonage_account::{Operation, with_response_meta};
+use vonage_account_fake::Fault;
 
 #[tokio::test]
 async fn each_attempt_is_a_span_with_operation_host_attempt_status_and_request_id() {

@@ -3,10 +3,8 @@
 
 use std::time::Duration;
 
-use vonage_account::{
-    Client, RetryConfig,
-    testing::{FakeVonage, RecordedRequest, Seed},
-};
+use vonage_account::{Client, RetryConfig};
+use vonage_account_fake::{FakeVonage, RecordedRequest, Seed};
 
 /// The documented Basic example: key `aaa012`, secret `abc123456789`.
 pub const DOC_KEY: &str = "aaa012";

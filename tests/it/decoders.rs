@@ -4,10 +4,8 @@ use crate::common;
 
 use common::*;
 use proptest::{prelude::*, test_runner::TestRunner};
-use vonage_account::{
-    Balance, ErrorBody, Settings,
-    testing::{Fault, FaultKind},
-};
+use vonage_account::{Balance, ErrorBody, Settings};
+use vonage_account_fake::{Fault, FaultKind};
 
 /// Bodies that look like JSON often enough to reach deep into the decoders.
 fn bodies() -> impl Strategy<Value = String> {

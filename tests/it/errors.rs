@@ -3,10 +3,8 @@
 use crate::common;
 
 use common::*;
-use vonage_account::{
-    ErrorBody, ErrorKind, Operation,
-    testing::{Fault, FaultKind},
-};
+use vonage_account::{ErrorBody, ErrorKind, Operation};
+use vonage_account_fake::{Fault, FaultKind};
 
 fn answer(status: u16, content_type: &str, body: &str) -> Fault {
     Fault::new(FaultKind::Status {

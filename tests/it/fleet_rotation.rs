@@ -11,8 +11,8 @@ use common::*;
 use vonage_account::{
     Client, ErrorKind, Operation, Retired, RotationRefusal, RotationState, RotationStep,
     SubAccountClient,
-    testing::{FakeVonage, Fault, FaultKind, Seed, SubAccountSeed},
 };
+use vonage_account_fake::{FakeVonage, Fault, FaultKind, Seed, SubAccountSeed};
 
 const NEW: &str = "Staged-Secret-42";
 

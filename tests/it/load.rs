@@ -6,7 +6,8 @@ use crate::common;
 use std::time::Duration;
 
 use common::*;
-use vonage_account::{ErrorKind, Operation, RetryConfig, testing::Fault};
+use vonage_account::{ErrorKind, Operation, RetryConfig};
+use vonage_account_fake::Fault;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_calls_with_faults() {

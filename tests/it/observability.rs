@@ -3,9 +3,8 @@
 use crate::common;
 
 use common::*;
-use vonage_account::{
-    Client, ErrorKind, Operation, RetryConfig, testing::Fault, with_response_meta,
-};
+use vonage_account::{Client, ErrorKind, Operation, RetryConfig, with_response_meta};
+use vonage_account_fake::Fault;
 
 #[tokio::test]
 async fn successes_expose_their_request_id_status_and_attempts() {

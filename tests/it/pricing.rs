@@ -11,8 +11,8 @@ use serde_json::json;
 use vonage_account::{
     AccountAuth, Amount, Client, ErrorBody, ErrorKind, NetworkType, Operation, RetryConfig,
     ServiceType,
-    testing::{FakeVonage, Fault, FaultKind, Seed, SeedPricing},
 };
+use vonage_account_fake::{FakeVonage, Fault, FaultKind, Seed, SeedPricing};
 
 /// A client of `fake` with no retries and no pacing (most tests make several lookups).
 fn client(fake: &FakeVonage) -> Client {

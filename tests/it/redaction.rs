@@ -50,7 +50,6 @@ async fn outcome_texts(client: &Client, op: Operation) -> Option<Vec<String>> {
         Operation::RetrievePricingCountry => texts(client.pricing().country(Sms, "DE").await),
         Operation::RetrievePricingAllCountries => texts(client.pricing().all_countries(Sms).await),
         Operation::RetrievePrefixPricing => texts(client.pricing().prefix(Sms, "44").await),
-        _ => return None,
     })
 }
 

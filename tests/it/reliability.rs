@@ -5,10 +5,8 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use vonage_account::{
-    Client, Error, ErrorKind, Operation, RetryConfig, SettingsUpdate,
-    testing::{Fault, FaultKind},
-};
+use vonage_account::{Client, Error, ErrorKind, Operation, RetryConfig, SettingsUpdate};
+use vonage_account_fake::{Fault, FaultKind};
 
 fn status_with(status: u16, headers: Vec<(String, String)>) -> Fault {
     Fault::new(FaultKind::Status {

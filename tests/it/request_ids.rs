@@ -7,9 +7,8 @@ use std::collections::HashSet;
 use crate::common;
 
 use common::*;
-use vonage_account::{
-    Operation, ResponseMeta, ServiceType, SettingsUpdate, testing::Fault, with_response_meta,
-};
+use vonage_account::{Operation, ResponseMeta, ServiceType, SettingsUpdate, with_response_meta};
+use vonage_account_fake::Fault;
 
 /// A request id as the fake makes them: a UUID.
 fn is_request_id(id: &str) -> bool {

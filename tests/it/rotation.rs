@@ -4,10 +4,8 @@
 use crate::common;
 
 use common::*;
-use vonage_account::{
-    Client, ErrorKind, Operation, RotatedClient, RotationStep,
-    testing::{FakeVonage, Fault, Seed},
-};
+use vonage_account::{Client, ErrorKind, Operation, RotatedClient, RotationStep};
+use vonage_account_fake::{FakeVonage, Fault, Seed};
 
 const NEW: &str = "Rotated-Secret-9";
 

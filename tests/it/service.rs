@@ -8,8 +8,9 @@ use crate::common;
 use common::*;
 use vonage_account::{
     Account, Balance, Error, ErrorKind, Operation, Secret, Secrets, Settings, SettingsUpdate,
-    SubAccount, testing::Fault,
+    SubAccount,
 };
+use vonage_account_fake::Fault;
 
 /// A service's account module, as a team would write it: handles, not a borrowed client.
 #[derive(Clone)]

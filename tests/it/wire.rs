@@ -3,13 +3,11 @@
 use crate::common;
 
 use common::*;
-use vonage_account::{
-    AccountAuth, HttpForwardMethod, Operation, SettingsUpdate,
-    testing::{Fault, FaultKind},
-};
+use vonage_account::{AccountAuth, HttpForwardMethod, Operation, SettingsUpdate};
+use vonage_account_fake::{Fault, FaultKind};
 
 /// Headers every request carries, and none it must not.
-fn assert_common_headers(r: &vonage_account::testing::RecordedRequest) {
+fn assert_common_headers(r: &vonage_account_fake::RecordedRequest) {
     assert_eq!(r.header("authorization"), Some(DOC_AUTH));
     assert_eq!(r.header("accept"), Some("application/json"));
     assert!(

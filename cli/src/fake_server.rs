@@ -1,0 +1,283 @@
+//! `fake-server`: the crate's fake Vonage server as a standalone process.
+
+use crate::{
+    args::FakeServerArgs,
+    output::{Failure, Output},
+};
+
+/// The end of `fake-server --help`, with the operations from the crate's operation table.
+pub fn after_help() -> String {
+    let operations: Vec<&str> = vonage_account::Operation::ALL
+        .iter()
+        .map(|op| op.id())
+        .collect();
+    AFTER_HELP.replace("{operations}", &wrap(&operations.join(", "), 26, 96))
+}
+
+/// `text` broken at spaces into lines of at most `width` characters, lines after the first
+/// indented by `indent` spaces.
+fn wrap(text: &str, indent: usize, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        if line > 0 && line + 1 + word.len() > width - indent {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
+
+const AFTER_HELP: &str = "\
+The first line on stdout is exactly `listening on http://ADDR:PORT` (`https://` with --tls); the
+fake account follows. Both APIs are served at that one URL: point VONAGE_REST_URL and
+VONAGE_API_URL (or a client's base URLs) at it.
+
+HTTPS: --tls makes a certificate authority and a certificate for 127.0.0.1, ::1 and localhost at
+start; --cert-out FILE writes the authority's PEM to FILE before the first line. Trust it with
+REQUESTS_CA_BUNDLE=FILE (Python), NODE_EXTRA_CA_CERTS=FILE (Node), curl --cacert FILE.
+
+The contract: what the published API does not define is refused, naming it: an unknown form or
+JSON field (400, with the documented spelling when one is close), a body whose Content-Type is
+not the one the operation takes (415; bodiless requests are not judged), a known path with
+another method (405 with Allow). --lenient accepts the first two and records a warning. The
+request log shows each request's status and warnings.
+
+Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef123456, balance
+10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123).
+
+The shared options mean, for fake-server:
+  --api-key, --api-secret  the fake account's key and (first) secret; only when typed on the
+                           command line: the VONAGE_* environment variables are ignored here
+  --json                   the seed as one JSON line ({\"url\", \"seed\", \"certificate\"}) after
+                           the first line (certificate: the PEM to trust with --tls, else null)
+  --rest-url, --api-url, --timeout, --verbose   not used
+
+Control path (on the same URL, no credentials):
+  POST   /_fake/faults    queue one fault or a list, e.g.
+                          {\"kind\":\"status\",\"status\":500,\"route\":\"topUpAccountBalance\",\"times\":1}
+                          kinds: status{status,body,headers,content_type}, delay{millis},
+                          truncated-body, not-json, drop-connection, huge-body{bytes},
+                          redirect{location}; routes (the operationIds):
+                          {operations}
+  DELETE /_fake/faults    drop every queued fault
+                          rate-limited{retry_after_secs,limit} (the documented 429 headers)
+  GET    /_fake/requests  the request log (JSON; with each answer's status and warnings)
+  DELETE /_fake/requests  forget the requests received so far
+  GET    /_fake/accounts/KEY             an account: balance, settings, secrets, top-ups
+  PATCH  /_fake/accounts/KEY             change it, e.g. {\"balance\":\"0.50\",\"auto_reload\":false},
+                          {\"secrets\":[{\"secret\":\"Abcdef123456\",\"created_at\":\"2024-01-01T00:00:00Z\"}]}
+  PATCH  /_fake/accounts/KEY/secrets/ID  {\"created_at\":\"2024-01-01T00:00:00Z\"}
+  POST   /_fake/reset     back to the seed; clears faults and the log
+
+Stops cleanly (exit 0) on SIGINT (Ctrl-C) or SIGTERM.";
+
+/// Serves the fake until SIGINT or SIGTERM.
+pub async fn run(
+    args: &FakeServerArgs,
+    api_key: Option<String>,
+    api_secret: Option<String>,
+    out: Output,
+) -> Result<(), Failure> {
+    use std::io::Write as _;
+
+    use vonage_account_fake::{FakeError, FakeVonage, Seed, SeedSecret};
+
+    let mut seed = match &args.seed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::Usage(format!("cannot read the seed file {}: {e}", path.display()))
+            })?;
+            serde_json::from_str::<Seed>(&text)
+                .map_err(|e| Failure::Usage(format!("invalid seed file {}: {e}", path.display())))?
+        }
+        None => Seed::default(),
+    };
+    if let Some(key) = api_key {
+        seed.api_key = key;
+    }
+    if let Some(secret) = api_secret {
+        match seed.secrets.first_mut() {
+            Some(first) => first.secret = secret,
+            None => seed.secrets.push(SeedSecret::new(secret)),
+        }
+    }
+    if let Some(balance) = &args.balance {
+        seed.balance = balance.clone();
+    }
+    if let Some(on) = args.auto_reload {
+        seed.auto_reload = on;
+    }
+    if args.lenient {
+        seed.lenient = true;
+    }
+
+    // Listen for the stop signals before saying we are up, so a signal sent right after the
+    // first line is handled rather than killing the process.
+    let mut stop =
+        StopSignals::new().map_err(|e| Failure::Io(format!("cannot handle signals: {e}")))?;
+
+    let fake = FakeVonage::builder()
+        .seed(seed.clone())
+        .addr(args.listen)
+        .tls(args.tls)
+        .start()
+        .await
+        .map_err(|e| match e {
+            // Built without a rustls feature, --tls cannot work: say which features it needs.
+            FakeError::Seed(_) | FakeError::TlsUnavailable => Failure::Usage(e.to_string()),
+            other => Failure::Io(other.to_string()),
+        })?;
+    let url = fake.url();
+    // The certificate is written before the first line, so whoever waits for that line can
+    // trust the file at once.
+    if let (Some(path), Some(pem)) = (&args.cert_out, fake.certificate_pem()) {
+        std::fs::write(path, pem).map_err(|e| {
+            Failure::Io(format!(
+                "cannot write the certificate to {}: {e}",
+                path.display()
+            ))
+        })?;
+    }
+    if !fake.addr().ip().is_loopback() {
+        eprintln!(
+            "fake-server: warning: listening on {}, which is not a loopback address; anyone who \
+             can reach it can use the fake (and read its secrets)",
+            fake.addr()
+        );
+    }
+
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "listening on {url}");
+    let _ = stdout.flush();
+    if out.json {
+        let _ = writeln!(
+            stdout,
+            "{}",
+            serde_json::json!({"url": url, "seed": seed, "certificate": fake.certificate_pem()})
+        );
+    } else {
+        let _ = write!(stdout, "{}", describe(&url, &seed, args));
+    }
+    let _ = stdout.flush();
+    drop(stdout);
+
+    let signal = stop.wait().await;
+    fake.shutdown().await;
+    eprintln!("fake-server: stopped on {signal}");
+    Ok(())
+}
+
+/// The account the fake serves, and how to use it.
+fn describe(url: &str, seed: &vonage_account_fake::Seed, args: &FakeServerArgs) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let source = match &args.seed {
+        Some(path) => format!("seeded from {}", path.display()),
+        None => "default seed".to_owned(),
+    };
+    let _ = writeln!(
+        text,
+        "Fake Vonage account ({source}; it is a fake, so secrets are shown):"
+    );
+    let _ = writeln!(text, "  API key:      {}", seed.api_key);
+    for secret in &seed.secrets {
+        let _ = match &secret.created_at {
+            Some(at) => writeln!(text, "  API secret:   {} (created {at})", secret.secret),
+            None => writeln!(text, "  API secret:   {}", secret.secret),
+        };
+    }
+    let _ = writeln!(
+        text,
+        "  balance:      {} EUR, auto-reload {}, a top-up adds {} EUR",
+        seed.balance,
+        if seed.auto_reload { "on" } else { "off" },
+        seed.top_up_amount
+    );
+    for sub in &seed.sub_accounts {
+        let secrets: Vec<&str> = sub.secrets.iter().map(|s| s.secret.as_str()).collect();
+        let _ = writeln!(
+            text,
+            "  sub-account:  {} (secrets {})",
+            sub.api_key,
+            secrets.join(", ")
+        );
+    }
+    if seed.lenient {
+        let _ = writeln!(
+            text,
+            "Lenient: unknown fields and other media types are accepted, with a warning in the log"
+        );
+    }
+    let secret = seed
+        .secrets
+        .first()
+        .map(|s| s.secret.as_str())
+        .unwrap_or_default();
+    let _ = writeln!(text, "Try:");
+    let _ = writeln!(
+        text,
+        "  VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
+        seed.api_key
+    );
+    if let Some(path) = &args.cert_out {
+        let _ = writeln!(
+            text,
+            "Certificate to trust: {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, curl --cacert)",
+            path.display()
+        );
+    }
+    let _ = writeln!(
+        text,
+        "Control path: POST/DELETE {url}/_fake/faults, GET {url}/_fake/requests, GET/PATCH {url}/_fake/accounts/KEY, POST {url}/_fake/reset"
+    );
+    let _ = writeln!(text, "Stop with Ctrl-C or SIGTERM.");
+    text
+}
+
+/// SIGINT and (on Unix) SIGTERM, registered up front.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn new() -> std::io::Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
+        }
+    }
+
+    /// Waits for the first stop signal and names it.
+    async fn wait(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => "SIGINT",
+                _ = self.terminate.recv() => "SIGTERM",
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
+}
