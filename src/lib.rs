@@ -277,6 +277,7 @@ mod redact;
 mod retry;
 mod rotation;
 mod secrets;
+mod subaccounts;
 mod transport;
 mod validate;
 
@@ -327,6 +328,14 @@ pub use secrecy::ExposeSecret;
 /// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
 /// `rust_decimal` yourself, and get the same version.
 pub use rust_decimal::Decimal;
+
+// The Subaccounts API (its own block, so that branches reshaping the lists above merge cleanly).
+pub use subaccounts::{
+    Asked, CreatedSubaccount, IntoTransferAmount, IntoUtcTime, MoneyTransfer, NewSubaccount,
+    NumberMove, NumberTransfer, PrimaryAccount, SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN,
+    Settlement, Subaccount, SubaccountList, SubaccountUpdate, Subaccounts, Transfer,
+    TransferFilter, TransferKind, UnknownOutcome,
+};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]
