@@ -3,7 +3,6 @@
 //! nothing from the server reaches the terminal raw, every field of an error is in the JSON,
 //! and a revoke or top-up that went through exits 0.
 
-
 use std::{process::Stdio, time::Duration};
 
 use serde_json::{Value, json};
@@ -55,9 +54,10 @@ async fn exec(url: &str, key: &str, secret: &str, args: &[&str]) -> Run {
     }
 }
 
-/// One command line per operation; a new operation fails the test, naming it.
-fn command(op: Operation) -> Vec<&'static str> {
-    match op {
+/// One command line per operation; a new operation fails to compile here, naming it. The
+/// Subaccounts operations have no command yet (issue 25, item 6: the CLI's part), so `None`.
+fn command(op: Operation) -> Option<Vec<&'static str>> {
+    Some(match op {
         Operation::GetAccountBalance => vec!["balance"],
         Operation::TopUpAccountBalance => vec!["top-up", "trx1"],
         Operation::ChangeAccountSettings => vec!["settings"],
@@ -68,7 +68,16 @@ fn command(op: Operation) -> Vec<&'static str> {
         Operation::RetrievePricingCountry => vec!["pricing", "sms", "--country", "DE"],
         Operation::RetrievePricingAllCountries => vec!["pricing", "voice", "--all"],
         Operation::RetrievePrefixPricing => vec!["pricing", "sms-transit", "--prefix", "44"],
-    }
+        Operation::RetrieveSubaccountsList
+        | Operation::CreateSubAccount
+        | Operation::RetrieveSubaccount
+        | Operation::ModifySubaccount
+        | Operation::RetrieveCreditTransfers
+        | Operation::TransferCredit
+        | Operation::RetrieveBalanceTransfers
+        | Operation::TransferBalance
+        | Operation::TransferNumber => return None,
+    })
 }
 
 const MODES: [&[&str]; 3] = [&[], &["--json"], &["--verbose"]];
@@ -79,9 +88,12 @@ async fn echoing_answers_never_print_a_credential_in_any_mode() {
     for reflect in Reflect::ALL {
         let url = start(reflect).await;
         for op in Operation::ALL.iter().copied() {
+            let Some(command) = command(op) else {
+                continue;
+            };
             for mode in MODES {
                 let mut args: Vec<&str> = mode.to_vec();
-                args.extend(command(op));
+                args.extend(command.iter().copied());
                 cases.push((reflect, url.clone(), args));
             }
         }
@@ -163,7 +175,7 @@ async fn server_text_cannot_drive_the_terminal() {
         for f in &faults {
             for mode in MODES {
                 let mut args: Vec<&str> = mode.to_vec();
-                args.extend(command(op));
+                args.extend(command(op).expect("a command"));
                 // Three times: a read retries a 5xx gateway answer.
                 fake.clear_faults();
                 fake.inject(f.clone().on(op).times(3));
@@ -213,7 +225,7 @@ async fn server_text_cannot_drive_the_terminal() {
     ] {
         for mode in MODES {
             let mut args: Vec<&str> = mode.to_vec();
-            args.extend(command(op));
+            args.extend(command(op).expect("a command"));
             fake.clear_faults();
             fake.inject(fault(200, "application/json", body).on(op));
             let run = exec(&fake.url(), &key, &secret, &args).await;
