@@ -414,6 +414,8 @@ impl Subaccounts {
     /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
+    /// # let own = vonage_account_fake::SubaccountPatch { own_balance: Some("0".into()), ..Default::default() };
+    /// # fake.update_subaccount("sub12345", &own)?;
     /// use vonage_account::{MoneyTransfer, Operation, Settlement};
     /// use vonage_account_fake::Fault;
     ///
@@ -428,6 +430,7 @@ impl Subaccounts {
     ///     Settlement::NotFound => println!("not made: send it again"),
     ///     other => println!("{other:?}"),
     /// }
+    /// # assert!(matches!(subaccounts.settle(unknown).await?, Settlement::Transferred(_)));
     /// # Ok(()) }
     /// ```
     pub async fn settle(&self, unknown: &UnknownOutcome) -> Result<Settlement, Error> {
