@@ -33,6 +33,7 @@ mod request_ids;
 mod rotation;
 mod service;
 mod subaccounts_errors;
+mod subaccounts_fleet;
 mod subaccounts_never_twice;
 mod subaccounts_validation;
 mod subaccounts_wire;
