@@ -107,8 +107,22 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
-/// Whether `c` is a character [`Escaped`] writes as an escape.
-pub(crate) fn needs_escape(c: char) -> bool {
+/// `text` as [`Escaped`] writes it: what `Error`'s `Display` does with text from the server.
+/// Public, but not part of the supported API: the `vonage-account` CLI prints server text by
+/// the same rule, from this one copy.
+#[doc(hidden)]
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(needs_escape) {
+        std::borrow::Cow::Owned(Escaped(text).to_string())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Whether `c` is a character [`Escaped`] writes as an escape. Public for the same reason as
+/// [`terminal_safe`], and as little part of the API.
+#[doc(hidden)]
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

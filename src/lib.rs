@@ -291,6 +291,8 @@ pub use client::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+#[doc(hidden)]
+pub use error::{needs_escape, terminal_safe};
 pub use http::TlsBackend;
 pub use operation::{Api, Operation, RequestBody};
 pub use pricing::{
