@@ -67,6 +67,16 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// [`Secrets::revoke`](crate::Secrets::revoke) of the client's own key was asked to revoke
+    /// the secret the client authenticates with ([`ClientBuilder::api_secret_id`](crate::ClientBuilder::api_secret_id)):
+    /// every holder of that secret would be locked out. Nothing was sent.
+    #[error("refusing to revoke secret {} of key {}: it is the secret this client authenticates with; stage a new secret, roll it out, then revoke this one with a client that uses the new secret", Escaped(.secret_id), Escaped(.api_key))]
+    SecretInUse {
+        /// The key.
+        api_key: String,
+        /// The secret's id.
+        secret_id: String,
+    },
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -188,6 +198,8 @@ pub enum ErrorKind {
     Decode,
     /// See [`Error::ResponseTooLarge`].
     ResponseTooLarge,
+    /// See [`Error::SecretInUse`]: nothing was sent.
+    SecretInUse,
     /// A rotation refused to go on because of the key's state: it is not known which secret is
     /// being replaced, the one named is not on the key, or a retire named the staged secret or
     /// the client's own (see [`RotationRefusal`](crate::RotationRefusal)).
@@ -219,6 +231,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::Decode => "decode",
             ErrorKind::ResponseTooLarge => "response-too-large",
+            ErrorKind::SecretInUse => "secret-in-use",
             ErrorKind::RotationRefused => "rotation-refused",
         }
     }
@@ -242,6 +255,7 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::SecretInUse { .. } => ErrorKind::SecretInUse,
         }
     }
 

@@ -66,6 +66,9 @@ pub enum Failure {
     Rotation(Box<RotationError>),
     /// Something local failed (the fake server could not listen, the runtime did not start).
     Io(String),
+    /// Refused before anything was sent, for what the kind (`not-confirmed`, `secret-in-use`)
+    /// says: exit 2 like a usage error.
+    Refused(&'static str, String),
 }
 
 impl From<Error> for Failure {
@@ -91,7 +94,7 @@ impl Failure {
     /// The exit code documented in `--help`.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Failure::Usage(_) => EXIT_USAGE,
+            Failure::Usage(_) | Failure::Refused(..) => EXIT_USAGE,
             Failure::Io(_) => EXIT_NETWORK,
             Failure::Call(error) => call_exit_code(error),
             // A refusal changed nothing: the key's state does not allow what was asked.
@@ -104,7 +107,7 @@ impl Failure {
         match self {
             Failure::Call(error) => Some(error),
             Failure::Rotation(rotation) => rotation.call_error(),
-            Failure::Usage(_) | Failure::Io(_) => None,
+            Failure::Usage(_) | Failure::Io(_) | Failure::Refused(..) => None,
         }
     }
 
@@ -114,6 +117,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => "usage",
             Failure::Io(_) => "io",
+            Failure::Refused(kind, _) => kind,
             Failure::Call(error) => error.kind().as_str(),
             Failure::Rotation(rotation) => rotation.kind().as_str(),
         }
@@ -123,7 +127,9 @@ impl Failure {
     /// request id, never a credential, and server text already escaped.
     fn message(&self) -> String {
         let text = match self {
-            Failure::Usage(message) | Failure::Io(message) => message.clone(),
+            Failure::Usage(message) | Failure::Io(message) | Failure::Refused(_, message) => {
+                message.clone()
+            }
             Failure::Call(error) => error.to_string(),
             Failure::Rotation(rotation) => rotation.to_string(),
         };
@@ -218,7 +224,10 @@ pub fn created(secret: &Secret) -> String {
 /// The exit code for a failed call.
 fn call_exit_code(error: &Error) -> u8 {
     match error.kind() {
-        ErrorKind::Config | ErrorKind::Validation | ErrorKind::RotationRefused => EXIT_USAGE,
+        ErrorKind::Config
+        | ErrorKind::Validation
+        | ErrorKind::RotationRefused
+        | ErrorKind::SecretInUse => EXIT_USAGE,
         _ if error.api().is_some() => EXIT_API,
         _ => EXIT_NETWORK,
     }
