@@ -223,7 +223,7 @@ async fn run(command: &Command, ctx: &Context, out: Output) -> Result<(), Failur
         Command::Check(_) => Ok(()),
         Command::Metrics(args) => metrics::run(args, ctx, out).await,
         Command::Config(command) => config::run(command, ctx, out),
-        Command::Completions(args) => completions::completions(args, crate::command()),
+        Command::Completions(args) => completions::completions(args, crate::command(), out),
         Command::Man(args) => completions::man(args, crate::command(), out),
         Command::FakeServer(args) => fake_server::run(args, ctx, out).await,
     }
