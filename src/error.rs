@@ -251,6 +251,31 @@ impl Error {
         }
     }
 
+    /// How long Vonage asked to wait before the next request, when the answer that caused this
+    /// error said so: its `Retry-After` (seconds or an HTTP date) or, on a 429 without one, its
+    /// `X-RateLimit-Reset`, counted from when that answer arrived. On the error a call returns
+    /// once its retries are spent (or when the wait was longer than
+    /// [`RetryConfig::max_delay`](crate::RetryConfig::max_delay) allows), this is the last
+    /// answer's. `Display` shows it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
+    /// # let client = fake.client();
+    /// use std::time::Duration;
+    /// use vonage_account::ErrorKind;
+    /// use vonage_account_fake::Fault;
+    /// fake.inject(Fault::rate_limited(30)); // longer than the client waits by itself
+    /// let err = client.account().balance().await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::RateLimited);
+    /// assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    /// # }
+    /// ```
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
     /// The API error, when the API answered with one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
@@ -286,6 +311,8 @@ pub struct ApiError {
     /// redacted), including those [`body`](Self::body) has no place for (a problem's extension
     /// members, fields next to a legacy `error-code`).
     pub json: Option<serde_json::Value>,
+    /// How long the answer asked to wait before the next request (see [`Error::retry_after`]).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// The body of an error answer. The API uses several shapes; each is kept as it came.
@@ -467,6 +494,11 @@ impl fmt::Display for ApiError {
         }
         if self.status.is_redirection() {
             write!(f, "; redirects are not followed")?;
+        }
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up: waiting less would be too early.
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            write!(f, "; retry after {secs} s")?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {})", Escaped(id))?;

@@ -137,8 +137,8 @@
 //! Every call is a [`Call`]: await it for the value, or await `.with_meta()` for an [`Answer`]
 //! that also has the [`ResponseMeta`] of the answer (the `X-Request-Id` for Vonage support, the
 //! status, and one entry per attempt when the call was retried), wherever the call runs. It
-//! costs nothing when not asked for. Each attempt is also a `vonage_account.request` tracing
-//! span (operation, host, attempt, status, request id), never with credentials.
+//! costs nothing when not asked for. Each attempt is also a tracing span (see
+//! [Logging](#logging)).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -152,6 +152,27 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Logging
+//!
+//! The crate logs with [`tracing`](https://docs.rs/tracing) under the target `vonage_account`.
+//! No field ever holds a credential: request ids that repeat one are replaced by `[REDACTED]`,
+//! error texts are redacted and escaped as [`Error`]'s `Display` is, and URLs (which may hold
+//! legacy query credentials) are never logged. At INFO you see every retry and every failed
+//! call; DEBUG adds each attempt.
+//!
+//! | name | kind, level | when | fields |
+//! |---|---|---|---|
+//! | `vonage_account.request` | span, DEBUG | around each attempt | `operation` (the spec's operation id), `host`, `attempt` (from 1), `status` and `request_id` once answered |
+//! | `vonage_account.response` | event, DEBUG | an attempt was answered | `status`, `elapsed_ms` (from sending to the body read, refused for its size, or left unread for a retry) |
+//! | `vonage_account.transport_error` | event, DEBUG | an attempt got no complete answer | `error` (what failed, without the URL) |
+//! | `vonage_account.retry` | event, INFO | an attempt is to be sent again | `operation`, `attempt` (the one that ended), `status` (when answered) or `error`, `wait_ms` |
+//! | `vonage_account.call_failed` | event, WARN when Vonage or the network failed (5xx, 429, timeout, connection, redirect, an answer that could not be read), INFO when Vonage refused the request (any other error answer) | a call returns an error, after its attempts | `operation`, `kind` ([`ErrorKind::as_str`]), `status` (when answered), `attempts`, `request_id`, `error` (its `Display`) |
+//! | `vonage_account.top_up_unconfirmed` | event, WARN | a top-up's 2xx carried no `error-code` | `status`, `request_id` |
+//!
+//! The events of an attempt have its span as parent; `retry` and `call_failed` carry the
+//! operation themselves, so they read alone at INFO, where the span is off. A call refused by
+//! validation sent nothing and logs nothing.
 //!
 //! # Rotating a secret
 //!
@@ -273,6 +294,7 @@ mod http;
 mod operation;
 mod pace;
 mod pricing;
+mod record;
 mod redact;
 mod retry;
 mod rotation;
@@ -284,7 +306,7 @@ pub use account::{
     Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, TopUp, UrlChange,
 };
 pub use amount::{Amount, ParseAmountError};
-pub use call::{Answer, Attempt, Call, ResponseMeta, with_response_meta};
+pub use call::{Answer, Call};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REST_URL, DEFAULT_TIMEOUT,
@@ -296,6 +318,7 @@ pub use operation::{Api, Operation, RequestBody};
 pub use pricing::{
     CountryPricing, NetworkPricing, NetworkType, ParseServiceTypeError, Pricing, ServiceType,
 };
+pub use record::{Attempt, ResponseMeta, with_response_meta};
 pub use retry::{RetryClass, RetryConfig};
 pub use rotation::{
     Retired, Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationState,
