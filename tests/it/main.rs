@@ -12,6 +12,7 @@ mod common;
 #[path = "../../build.rs"]
 mod build_script;
 
+mod account_health;
 mod answers;
 mod body_limit;
 mod codegen;
