@@ -292,8 +292,8 @@ pub struct FakeServerArgs {
     pub listen: SocketAddr,
 
     /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
-    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks); the flags
-    /// below override it
+    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks,
+    /// request_log_limit); the flags below override it
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
@@ -323,6 +323,11 @@ pub struct FakeServerArgs {
     /// log) instead of refusing them
     #[arg(long)]
     pub lenient: bool,
+
+    /// How many requests the request log keeps: the newest N, older ones dropped and counted
+    /// [default: 10000, or the seed file's request_log_limit]
+    #[arg(long, value_name = "N")]
+    pub request_log_limit: Option<usize>,
 }
 
 impl RotateArgs {

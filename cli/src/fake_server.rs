@@ -67,8 +67,13 @@ Control path (on the same URL, no credentials):
                           redirect{location}; routes (the operationIds):
                           {operations}
   DELETE /_fake/faults    drop every queued fault
-                          rate-limited{retry_after_secs,limit} (the documented 429 headers)
-  GET    /_fake/requests  the request log (JSON; with each answer's status and warnings)
+                          rate-limited{retry_after_secs,limit} (the documented 429 headers);
+                          \"times\" counts requests, and each retry is one; \"until_cleared\":true
+                          answers every matching request until DELETE /_fake/faults
+  GET    /_fake/requests  the request log (JSON; with each answer's status and warnings, and
+                          intent read or write): the newest --request-log-limit requests, each
+                          cut to bounds (truncated: true); header x-fake-requests-dropped counts
+                          the older ones let go
   DELETE /_fake/requests  forget the requests received so far
   GET    /_fake/accounts/KEY             an account: balance, settings, secrets, top-ups
   PATCH  /_fake/accounts/KEY             change it, e.g. {\"balance\":\"0.50\",\"auto_reload\":false},
@@ -116,6 +121,9 @@ pub async fn run(
     }
     if args.lenient {
         seed.lenient = true;
+    }
+    if let Some(limit) = args.request_log_limit {
+        seed.request_log_limit = limit;
     }
 
     // Listen for the stop signals before saying we are up, so a signal sent right after the

@@ -10,5 +10,7 @@ mod common;
 mod fake;
 mod fake_answers;
 mod fake_contract;
+mod fake_faults;
+mod fake_log;
 mod fake_state;
 mod fake_tls;
