@@ -2,7 +2,7 @@
 //! performance data, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 use clap::{Args, Subcommand};
-use vonage_account::{Amount, Client, ServiceType};
+use vonage_account::{Amount, Client, CoverageError, ServiceType};
 
 /// OK.
 pub const EXIT_OK: u8 = 0;
@@ -95,7 +95,7 @@ pub async fn run(client: Result<Client, String>, command: &CheckCommand) -> Verd
     if let Some((service, country)) = &check.covers {
         match client.pricing().country(*service, country).await {
             Ok(pricing) => match (pricing.messages_covered(&balance), pricing.highest_price()) {
-                (Some(n), Some(price)) => {
+                (Ok(n), Some(price)) => {
                     let unit = match service {
                         ServiceType::Voice => "voice minutes",
                         _ => "messages",
@@ -106,6 +106,11 @@ pub async fn run(client: Result<Client, String>, command: &CheckCommand) -> Verd
                         pricing.currency.as_deref().unwrap_or("EUR")
                     ));
                 }
+                // Prices in another currency than the balance: no count, and why.
+                (Err(why @ CoverageError::CurrencyMismatch { .. }), _) => line.push_str(&format!(
+                    ", no {service} estimate for {}: {why}",
+                    pricing.country_code
+                )),
                 _ => line.push_str(&format!(
                     ", no {service} price is known for {}",
                     pricing.country_code

@@ -58,7 +58,10 @@ fn money_through_a_value_keeps_every_digit_as_a_string() {
     assert_eq!(back.price.as_str(), PRICE);
     // Straight to text too, and read back from a string or a number alike.
     let text = serde_json::to_string(&report).unwrap();
-    assert_eq!(text, format!(r#"{{"balance":"{BALANCE}","price":"{PRICE}"}}"#));
+    assert_eq!(
+        text,
+        format!(r#"{{"balance":"{BALANCE}","price":"{PRICE}"}}"#)
+    );
     let from_numbers: AsString =
         serde_json::from_str(&format!(r#"{{"balance":{BALANCE},"price":{PRICE}}}"#)).unwrap();
     assert_eq!(from_numbers.price.as_str(), PRICE);
@@ -201,7 +204,9 @@ async fn one_error_type_across_a_rotations_steps() {
     assert_eq!(fake.secret_ids(fake.api_key()), [new_id]);
 
     // A refusal of the rotation's own: its kind, its step and its reason survive the `?`.
-    let err: Error = nightly_rotation(&client.secrets(), "weak").await.unwrap_err();
+    let err: Error = nightly_rotation(&client.secrets(), "weak")
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unauthorized, "{err}");
 
     let client = fake
@@ -209,12 +214,17 @@ async fn one_error_type_across_a_rotations_steps() {
         .api_secret("N3w-Secret-2026")
         .build()
         .unwrap();
-    let err = nightly_rotation(&client.secrets(), "weak").await.unwrap_err();
+    let err = nightly_rotation(&client.secrets(), "weak")
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
     let rotation = err.rotation().expect("the rotation's own error");
     assert_eq!(rotation.step, vonage_account::RotationStep::Validate);
     assert!(err.validation().is_some());
-    assert!(err.to_string().starts_with("secret rotation stopped at step"));
+    assert!(
+        err.to_string()
+            .starts_with("secret rotation stopped at step")
+    );
 
     // A refusal for the key's state keeps its kind too: a full key without `make_room`.
     client.secrets().create("Second-Secret-1").await.unwrap();
