@@ -1,7 +1,7 @@
 //! Shared by the benchmarks: a minimal in-process server that answers fixed bodies, the raw
 //! reqwest baseline that sends the same requests as the facade, and CPU/RSS readings.
 //!
-//! The server does no bookkeeping (unlike `testing::FakeVonage`), so the numbers measure the
+//! The server does no bookkeeping (unlike `vonage_account_fake::FakeVonage`), so the numbers measure the
 //! clients, not the server.
 
 #![allow(dead_code)]

@@ -1,6 +1,6 @@
 //! The fake's HTTPS when the crate has neither `rustls` nor `rustls-ring` (no TLS feature, or
-//! `native-tls` alone): there is no rustls provider to serve it with (`test-server` turns on none
-//! of its own; see `tls.rs`), so asking for it fails with [`FakeError::TlsUnavailable`] and no
+//! `native-tls` alone): there is no rustls provider to serve it with (the fake turns on none of
+//! its own; see `tls.rs`), so asking for it fails with [`FakeError::TlsUnavailable`] and no
 //! identity ever exists. Plain HTTP does not come here.
 
 use std::net::SocketAddr;

@@ -2,12 +2,12 @@
 //! `localhost`, made at start, and a listener that does the TLS handshake before axum sees a
 //! connection.
 //!
-//! rustls is used with the provider the crate's client was built with, chosen at compile time as
+//! rustls is used with the provider the library's client is built with, chosen at compile time as
 //! the client chooses its default backend: aws-lc-rs with the `rustls` feature, else ring with
-//! `rustls-ring`; rcgen makes the certificates with the same one. The provider is passed
-//! explicitly: nothing here installs a process-wide default provider. Built without either
-//! feature, the fake has `no_tls.rs` instead (`test-server` turns on no provider of its own, so
-//! that enabling it rebuilds none of the client's crates).
+//! `rustls-ring` (each turns on the library's feature of the same name); rcgen makes the
+//! certificates with the same one. The provider is passed explicitly: nothing here installs a
+//! process-wide default provider. Built without either feature, the fake has `no_tls.rs` instead
+//! (it turns on no provider of its own, so that adding it rebuilds none of the client's crates).
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 

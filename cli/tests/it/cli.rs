@@ -2,7 +2,6 @@
 //! exit code, the `--json` shapes, and that no secret is ever printed. The harness (`cli`, `Run`)
 //! is shared with `cli_rotate.rs`.
 
-
 use std::{process::Stdio, time::Duration};
 
 use serde_json::Value;

@@ -3,7 +3,6 @@
 //! nothing from the server reaches the terminal raw, every field of an error is in the JSON,
 //! and a revoke or top-up that went through exits 0.
 
-
 use std::{process::Stdio, time::Duration};
 
 use serde_json::{Value, json};

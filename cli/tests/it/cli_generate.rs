@@ -2,7 +2,6 @@
 //! fake server: the secret shown (or written) is the one the fake now accepts, the file is
 //! owner-only and never written over, and without `--generate` nothing changes.
 
-
 use std::{
     path::{Path, PathBuf},
     process::Stdio,

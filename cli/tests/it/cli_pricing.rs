@@ -2,7 +2,6 @@
 //! the text and JSON output, and the exit codes (the tool's own for `pricing`; the
 //! monitoring-plugins convention, 0 OK / 1 WARNING / 2 CRITICAL / 3 UNKNOWN, for `check`).
 
-
 use vonage_account::Operation;
 use vonage_account_fake::{FakeVonage, Fault, Seed};
 

@@ -3,7 +3,6 @@
 //! the generated value shown once, repeated retire, the refusals, and a stage that stopped
 //! half-way finished from the command line.
 
-
 use vonage_account::Operation;
 use vonage_account_fake::{FakeVonage, Fault, Seed};
 
