@@ -226,15 +226,19 @@ async fn one_error_type_across_a_rotations_steps() {
             .starts_with("secret rotation stopped at step")
     );
 
-    // A refusal for the key's state keeps its kind too: a full key without `make_room`.
+    // A refusal for the key's state keeps its kind too: two secrets, and the client does not
+    // know which one it uses.
     client.secrets().create("Second-Secret-1").await.unwrap();
-    let full = async {
+    let ambiguous = async {
         client.secrets().stage("Fresher-Secret-2027").await?;
         Ok::<(), Error>(())
     };
-    let err = full.await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::SecretLimitReached, "{err}");
-    assert!(err.rotation().and_then(|r| r.refusal()).is_some());
+    let err = ambiguous.await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RotationRefused, "{err}");
+    assert!(matches!(
+        err.rotation().and_then(|r| r.refusal()),
+        Some(vonage_account::RotationRefusal::Ambiguous { secrets: 2, .. })
+    ));
     let second = fake.secret_ids(fake.api_key())[1].clone();
     client.secrets().revoke(&second).await.unwrap();
 
