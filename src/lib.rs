@@ -204,6 +204,9 @@
 //! unset webhook URL in [`Settings`] is `null`, and a field a price answer left out is left out
 //! of [`CountryPricing`] and [`NetworkPricing`] too); times are RFC 3339
 //! (`2026-01-02T03:04:05Z`); and an [`Amount`] is a JSON number with every decimal the API sent.
+//! (Serialized straight to text, that is; a `serde_json::Value` holds a number as an `f64` unless
+//! the application turns on serde_json's `arbitrary_precision`: see [`Amount`], and
+//! [`amount::as_string`] for a field that must keep its digits on any path.)
 //! Each also deserializes from what it serializes to. The API's own spellings
 //! (`autoReload`, `mo-callback-url`) belong to the wire and stay inside the generated clients;
 //! [`HttpForwardMethod`], which the generated client sends as it is, keeps its wire values

@@ -2,7 +2,9 @@
 //!
 //! [`FakeVonage`] serves every API on one loopback address
 //! inside the caller's tokio runtime, keeps state (balance, settings, secrets, sub-accounts),
-//! follows the documented rules, records every request, and can be told to misbehave.
+//! follows the documented rules, records the newest requests (a [bounded log](RecordedRequest)),
+//! and can be told to misbehave ([`Fault`]; see there how a fault's `times` meets the client's
+//! retries, and [`FakeVonage::with_fault`] for a fault that lasts for whole calls).
 //!
 //! ```
 //! use vonage_account::{ErrorKind, Operation};
