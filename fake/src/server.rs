@@ -57,9 +57,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
 /// A request the fake received, as it crossed the wire, and how the fake judged it.
 ///
 /// What one request can make the log hold is bounded: the first 4 KiB of the body, 2 KiB of
-/// the path and of the query, 8 KiB of headers (1 KiB a value), 16 warnings of at most 512 bytes and one counting
-/// the rest; [`truncated`](Self::truncated) says when anything was cut. The log keeps the newest
-/// requests only (see [`FakeBuilder::request_log_limit`](crate::FakeBuilder::request_log_limit)).
+/// the path and of the query, 8 KiB of headers (1 KiB a value), 16 warnings of at most 512
+/// bytes and one counting the rest; [`truncated`](Self::truncated) says when anything was cut.
+/// The log keeps the newest requests only (see
+/// [`FakeBuilder::request_log_limit`](crate::FakeBuilder::request_log_limit)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedRequest {
     /// The `X-Request-Id` the fake answered it with.
