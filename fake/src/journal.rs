@@ -11,7 +11,7 @@ use vonage_account::Operation;
 use crate::RecordedRequest;
 
 /// How many requests the log keeps by default: the newest 10,000 (about 7 MB of typical
-/// requests; at most about 200 MB for requests that each reach every bound below).
+/// requests; at most about 250 MB for requests that each reach every bound below).
 pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
 
 /// The most bytes of a request's body the log keeps.
