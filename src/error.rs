@@ -67,6 +67,16 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// [`Secrets::revoke`](crate::Secrets::revoke) of the client's own key was asked to revoke
+    /// the secret the client authenticates with ([`ClientBuilder::api_secret_id`](crate::ClientBuilder::api_secret_id)):
+    /// every holder of that secret would be locked out. Nothing was sent.
+    #[error("refusing to revoke secret {} of key {}: it is the secret this client authenticates with; stage a new secret, roll it out, then revoke this one with a client that uses the new secret", Escaped(.secret_id), Escaped(.api_key))]
+    SecretInUse {
+        /// The key.
+        api_key: String,
+        /// The secret's id.
+        secret_id: String,
+    },
     /// A secret rotation stopped ([`RotationError`](crate::RotationError), converted by `?` or
     /// `From`), with its step, cause and what it left on the key. Its kind, status and request
     /// id are the rotation's ([`RotationError::kind`](crate::RotationError::kind)).
@@ -141,8 +151,22 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
-/// Whether `c` is a character [`Escaped`] writes as an escape.
-pub(crate) fn needs_escape(c: char) -> bool {
+/// `text` as [`Escaped`] writes it: what `Error`'s `Display` does with text from the server.
+/// Public, but not part of the supported API: the `vonage-account` CLI prints server text by
+/// the same rule, from this one copy.
+#[doc(hidden)]
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(needs_escape) {
+        std::borrow::Cow::Owned(Escaped(text).to_string())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Whether `c` is a character [`Escaped`] writes as an escape. Public for the same reason as
+/// [`terminal_safe`], and as little part of the API.
+#[doc(hidden)]
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -208,6 +232,8 @@ pub enum ErrorKind {
     Decode,
     /// See [`Error::ResponseTooLarge`].
     ResponseTooLarge,
+    /// See [`Error::SecretInUse`]: nothing was sent.
+    SecretInUse,
     /// A rotation refused to go on because of the key's state: it is not known which secret is
     /// being replaced, the one named is not on the key, or a retire named the staged secret or
     /// the client's own (see [`RotationRefusal`](crate::RotationRefusal)).
@@ -239,6 +265,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::Decode => "decode",
             ErrorKind::ResponseTooLarge => "response-too-large",
+            ErrorKind::SecretInUse => "secret-in-use",
             ErrorKind::RotationRefused => "rotation-refused",
         }
     }
@@ -262,6 +289,7 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::SecretInUse { .. } => ErrorKind::SecretInUse,
             Error::Rotation(rotation) => rotation.kind(),
         }
     }

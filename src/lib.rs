@@ -296,6 +296,8 @@ pub use client::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+#[doc(hidden)]
+pub use error::{needs_escape, terminal_safe};
 pub use http::TlsBackend;
 pub use operation::{Api, Operation, RequestBody};
 pub use pricing::{
@@ -310,7 +312,9 @@ pub use secrets::{
     KeyRole, MAX_SECRETS_PER_KEY, OwnKey, RotatedClient, Secret, Secrets, SubAccount,
     SubAccountClient,
 };
-pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret};
+pub use validate::{
+    Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret, validate_trx,
+};
 
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;

@@ -1,17 +1,96 @@
 //! `fake-server`: the crate's fake Vonage server as a standalone process.
 
-use crate::{
-    args::FakeServerArgs,
-    output::{Failure, Output},
+use std::{
+    io::Write as _,
+    net::SocketAddr,
+    path::{Path, PathBuf},
 };
 
+use clap::Args;
+use vonage_account_fake::{FakeError, FakeVonage, Seed, SeedSecret};
+
+use crate::{
+    output::{Failure, Output},
+    profiles::Context,
+};
+
+/// `fake-server` options.
+#[derive(Debug, Args)]
+#[command(after_help = after_help())]
+pub struct FakeServerArgs {
+    /// The address to listen on (only this one); port 0 picks a free port
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
+    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks,
+    /// request_log_limit); the flags below override it
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// The fake account's balance in EUR (decimal, up to 8 decimals)
+    #[arg(long, value_name = "EUR")]
+    pub balance: Option<String>,
+
+    /// Whether auto-reload is on (top-ups need it): on/off, true/false, yes/no
+    #[arg(
+        long,
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide_possible_values = true
+    )]
+    pub auto_reload: Option<bool>,
+
+    /// Serve HTTPS with a certificate for 127.0.0.1 and localhost made at start (needs a binary
+    /// built with the rustls or rustls-ring feature; the default features have rustls)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// With --tls: write the certificate to trust (PEM) to FILE before the first line
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert_out: Option<PathBuf>,
+
+    /// Accept unknown fields and bodies of another media type (with a warning in the request
+    /// log) instead of refusing them
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// How many requests the request log keeps: the newest N, older ones dropped and counted
+    /// [default: 10000, or the seed file's request_log_limit]
+    #[arg(long, value_name = "N")]
+    pub request_log_limit: Option<usize>,
+}
+
 /// The end of `fake-server --help`, with the operations from the crate's operation table.
-pub fn after_help() -> String {
+fn after_help() -> String {
     let operations: Vec<&str> = vonage_account::Operation::ALL
         .iter()
         .map(|op| op.id())
         .collect();
     AFTER_HELP.replace("{operations}", &wrap(&operations.join(", "), 26, 96))
+}
+
+/// The help of a global option that `fake-server` uses, in its words; `None` for the options it
+/// does not use (hidden from its help).
+pub fn own_words(command: &str, option: &str) -> Option<&'static str> {
+    if command != "fake-server" {
+        return None;
+    }
+    match option {
+        "api_key" => Some(
+            "The fake account's API key [default: abcd1234]; only when typed here: VONAGE_API_KEY \
+             is not used",
+        ),
+        "api_secret" => Some(
+            "The fake account's (first) secret [default: Abcdef123456]; only when typed here: \
+             VONAGE_API_SECRET is not used",
+        ),
+        "json" => Some(
+            "After the first line, the seed as one JSON line ({\"url\", \"seed\", \"certificate\"}; \
+             certificate: the PEM to trust with --tls, else null)",
+        ),
+        _ => None,
+    }
 }
 
 /// `text` broken at spaces into lines of at most `width` characters, lines after the first
@@ -52,12 +131,8 @@ request log shows each request's status and warnings.
 Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef123456, balance
 10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123).
 
-The shared options mean, for fake-server:
-  --api-key, --api-secret  the fake account's key and (first) secret; only when typed on the
-                           command line: the VONAGE_* environment variables are ignored here
-  --json                   the seed as one JSON line ({\"url\", \"seed\", \"certificate\"}) after
-                           the first line (certificate: the PEM to trust with --tls, else null)
-  --rest-url, --api-url, --timeout, --verbose   not used
+With --tls and no --cert-out, the certificate is written to a file in the temporary directory
+(removed on stop), and the \"Try:\" line trusts it with VONAGE_CA_FILE.
 
 Control path (on the same URL, no credentials):
   POST   /_fake/faults    queue one fault or a list, e.g.
@@ -83,17 +158,20 @@ Control path (on the same URL, no credentials):
 
 Stops cleanly (exit 0) on SIGINT (Ctrl-C) or SIGTERM.";
 
-/// Serves the fake until SIGINT or SIGTERM.
-pub async fn run(
-    args: &FakeServerArgs,
-    api_key: Option<String>,
-    api_secret: Option<String>,
-    out: Output,
-) -> Result<(), Failure> {
-    use std::io::Write as _;
-
-    use vonage_account_fake::{FakeError, FakeVonage, Seed, SeedSecret};
-
+/// Serves the fake until SIGINT or SIGTERM. Only a key and secret typed on the command line
+/// seed the fake: a real key and secret in the environment must not become the fake's (and be
+/// printed by it).
+pub async fn run(args: &FakeServerArgs, ctx: &Context, out: Output) -> Result<(), Failure> {
+    let api_key = ctx
+        .global
+        .api_key
+        .clone()
+        .filter(|_| ctx.typed.has("api_key"));
+    let api_secret = ctx
+        .global
+        .api_secret
+        .clone()
+        .filter(|_| ctx.typed.has("api_secret"));
     let mut seed = match &args.seed {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -144,8 +222,16 @@ pub async fn run(
         })?;
     let url = fake.url();
     // The certificate is written before the first line, so whoever waits for that line can
-    // trust the file at once.
-    if let (Some(path), Some(pem)) = (&args.cert_out, fake.certificate_pem()) {
+    // trust the file at once; without --cert-out, to a file of its own for the "Try:" line.
+    let own_cert = (args.tls && args.cert_out.is_none()).then(|| {
+        std::env::temp_dir().join(format!(
+            "vonage-account-fake-ca-{}-{}.pem",
+            std::process::id(),
+            fake.addr().port()
+        ))
+    });
+    let cert_file = args.cert_out.clone().or_else(|| own_cert.clone());
+    if let (Some(path), Some(pem)) = (&cert_file, fake.certificate_pem()) {
         std::fs::write(path, pem).map_err(|e| {
             Failure::Io(format!(
                 "cannot write the certificate to {}: {e}",
@@ -171,19 +257,26 @@ pub async fn run(
             serde_json::json!({"url": url, "seed": seed, "certificate": fake.certificate_pem()})
         );
     } else {
-        let _ = write!(stdout, "{}", describe(&url, &seed, args));
+        let _ = write!(
+            stdout,
+            "{}",
+            describe(&url, &seed, args, cert_file.as_deref())
+        );
     }
     let _ = stdout.flush();
     drop(stdout);
 
     let signal = stop.wait().await;
     fake.shutdown().await;
+    if let Some(path) = &own_cert {
+        let _ = std::fs::remove_file(path);
+    }
     eprintln!("fake-server: stopped on {signal}");
     Ok(())
 }
 
 /// The account the fake serves, and how to use it.
-fn describe(url: &str, seed: &vonage_account_fake::Seed, args: &FakeServerArgs) -> String {
+fn describe(url: &str, seed: &Seed, args: &FakeServerArgs, cert_file: Option<&Path>) -> String {
     use std::fmt::Write as _;
     let mut text = String::new();
     let source = match &args.seed {
@@ -228,13 +321,17 @@ fn describe(url: &str, seed: &vonage_account_fake::Seed, args: &FakeServerArgs) 
         .first()
         .map(|s| s.secret.as_str())
         .unwrap_or_default();
+    // Runs as printed: with --tls it trusts the fake's authority besides the system's.
+    let trust = cert_file
+        .map(|path| format!("VONAGE_CA_FILE={} ", path.display()))
+        .unwrap_or_default();
     let _ = writeln!(text, "Try:");
     let _ = writeln!(
         text,
-        "  VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
+        "  {trust}VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
         seed.api_key
     );
-    if let Some(path) = &args.cert_out {
+    if let Some(path) = cert_file {
         let _ = writeln!(
             text,
             "Certificate to trust: {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, curl --cacert)",

@@ -4,7 +4,6 @@
 /// The helpers the library's tests use (a fake with the documented account, clients with and
 /// without retries, the one recorded request, a reqwest client trusting a certificate).
 #[path = "../../../tests/it/common.rs"]
-#[allow(dead_code)]
 mod common;
 
 mod fake;
