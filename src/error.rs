@@ -77,6 +77,40 @@ pub enum Error {
         /// The secret's id.
         secret_id: String,
     },
+    /// A secret rotation stopped ([`RotationError`](crate::RotationError), converted by `?` or
+    /// `From`), with its step, cause and what it left on the key. Its kind, status and request
+    /// id are the rotation's ([`RotationError::kind`](crate::RotationError::kind)).
+    #[error(transparent)]
+    Rotation(Box<crate::RotationError>),
+}
+
+/// A rotation's error as the crate's one error, its kind kept: `?` works across
+/// [`Secrets::rotation_state`](crate::Secrets::rotation_state),
+/// [`stage`](crate::Secrets::stage) and [`retire`](crate::Secrets::retire) in a function that
+/// returns `Result<_, Error>`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), vonage_account::Error> {
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
+/// # let client = fake.client();
+/// use vonage_account::{Error, Secrets};
+///
+/// async fn nightly(secrets: &Secrets, new_secret: &str) -> Result<(), Error> {
+///     if secrets.rotation_state().await?.staged().is_none() {
+///         let staged = secrets.stage(new_secret).make_room(true).await?;
+///         // ... every replica reloads the new secret ...
+///         staged.client.secrets().retire(&staged.old_secret_id).await?;
+///     }
+///     Ok(())
+/// }
+/// nightly(&client.secrets(), "N3w-Secret-2026").await?;
+/// # Ok(()) }
+/// ```
+impl From<crate::RotationError> for Error {
+    fn from(error: crate::RotationError) -> Error {
+        Error::Rotation(Box::new(error))
+    }
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -256,6 +290,7 @@ impl Error {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::SecretInUse { .. } => ErrorKind::SecretInUse,
+            Error::Rotation(rotation) => rotation.kind(),
         }
     }
 
@@ -264,6 +299,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Rotation(rotation) => rotation.status(),
             _ => None,
         }
     }
@@ -275,6 +311,7 @@ impl Error {
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
             }
+            Error::Rotation(rotation) => rotation.request_id(),
             _ => None,
         }
     }
@@ -304,10 +341,20 @@ impl Error {
         self.api().and_then(|api| api.retry_after)
     }
 
-    /// The API error, when the API answered with one.
+    /// The API error, when the API answered with one (for a rotation, the one that stopped it).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::Rotation(rotation) => rotation.call_error()?.api(),
+            _ => None,
+        }
+    }
+
+    /// The rotation's error, when a rotation stopped: which step, the state it left the key
+    /// in, the new client when there is one.
+    pub fn rotation(&self) -> Option<&crate::RotationError> {
+        match self {
+            Error::Rotation(rotation) => Some(rotation),
             _ => None,
         }
     }
@@ -316,6 +363,7 @@ impl Error {
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             Error::Validation(v) => Some(v),
+            Error::Rotation(rotation) => rotation.call_error()?.validation(),
             _ => None,
         }
     }

@@ -213,7 +213,9 @@
 //! authenticates as the sub-account and cannot take the place of the primary [`Client`].
 //!
 //! A rotation is a workflow of several calls, so it fails with its own [`RotationError`], which
-//! says which step stopped and what state the key was left in.
+//! says which step stopped and what state the key was left in. It converts into [`Error`]
+//! ([`Error::Rotation`], the same [`kind`](Error::kind)), so `?` works across
+//! [`Secrets::rotation_state`], [`Secrets::stage`] and [`Secrets::retire`] in one function.
 //!
 //! # Serialization
 //!
@@ -223,6 +225,9 @@
 //! unset webhook URL in [`Settings`] is `null`, and a field a price answer left out is left out
 //! of [`CountryPricing`] and [`NetworkPricing`] too); times are RFC 3339
 //! (`2026-01-02T03:04:05Z`); and an [`Amount`] is a JSON number with every decimal the API sent.
+//! (Serialized straight to text, that is; a `serde_json::Value` holds a number as an `f64` unless
+//! the application turns on serde_json's `arbitrary_precision`: see [`Amount`], and
+//! [`amount::as_string`] for a field that must keep its digits on any path.)
 //! Each also deserializes from what it serializes to. The API's own spellings
 //! (`autoReload`, `mo-callback-url`) belong to the wire and stay inside the generated clients;
 //! [`HttpForwardMethod`], which the generated client sends as it is, keeps its wire values
@@ -283,7 +288,7 @@
 #![deny(missing_docs)]
 
 mod account;
-mod amount;
+pub mod amount;
 mod call;
 mod client;
 mod credentials;
@@ -339,6 +344,7 @@ pub use secrecy::SecretString;
 
 pub use amount::AmountErrorKind;
 pub use generate::{GenerateSecretError, generate_secret, generate_secret_with_len};
+pub use pricing::CoverageError;
 
 /// Re-exported so reading a [`SecretString`] (a [`generate_secret`] result, say) needs no
 /// dependency on `secrecy`: `use vonage_account::ExposeSecret;` then `secret.expose_secret()`.
@@ -354,6 +360,21 @@ pub use secrecy::ExposeSecret;
 /// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
 /// `rust_decimal` yourself, and get the same version.
 pub use rust_decimal::Decimal;
+
+/// [`chrono`], re-exported because its types are part of this crate's API
+/// ([`Secret::created_at`] is a `chrono::DateTime<chrono::Utc>`): name them, compare them with
+/// the clock and (de)serialize them without depending on `chrono` yourself, with the same
+/// version. Built with the features those uses need: `std`, `clock` (`Utc::now()`) and `serde`.
+///
+/// ```
+/// use vonage_account::chrono::{DateTime, TimeDelta, Utc};
+///
+/// let created_at: DateTime<Utc> = "2025-01-31T09:00:00Z".parse()?;
+/// assert!(Utc::now() - created_at > TimeDelta::days(90)); // due for a rotation
+/// assert_eq!(serde_json::to_string(&created_at)?, r#""2025-01-31T09:00:00Z""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub use chrono;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

@@ -37,6 +37,7 @@ mod openssl;
 #[path = "../../build.rs"]
 mod build_script;
 
+mod account_health;
 mod answers;
 mod body_limit;
 mod codegen;
