@@ -90,35 +90,58 @@ pub enum Error {
     /// `From`), with its step, cause and what it left on the key. Its kind, status and request
     /// id are the rotation's ([`RotationError::kind`](crate::RotationError::kind)).
     #[error(transparent)]
-    Rotation(Box<crate::RotationError>),
+    Rotation(StoppedRotation),
 }
 
-/// A rotation's error as the crate's one error, its kind kept: `?` works across
-/// [`Secrets::rotation_state`](crate::Secrets::rotation_state),
-/// [`stage`](crate::Secrets::stage) and [`retire`](crate::Secrets::retire) in a function that
-/// returns `Result<_, Error>`.
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), vonage_account::Error> {
-/// # let fake = vonage_account_fake::FakeVonage::start().await;
-/// # let client = fake.client();
-/// use vonage_account::{Error, Secrets};
-///
-/// async fn nightly(secrets: &Secrets, new_secret: &str) -> Result<(), Error> {
-///     if secrets.rotation_state().await?.staged().is_none() {
-///         let staged = secrets.stage(new_secret).make_room(true).await?;
-///         // ... every replica reloads the new secret ...
-///         staged.client.secrets().retire(&staged.old_secret_id).await?;
-///     }
-///     Ok(())
-/// }
-/// nightly(&client.secrets(), "N3w-Secret-2026").await?;
-/// # Ok(()) }
-/// ```
-impl From<crate::RotationError> for Error {
-    fn from(error: crate::RotationError) -> Error {
-        Error::Rotation(Box::new(error))
+/// A stopped rotation inside an [`Error`]: [`Error::rotation`] gives the
+/// [`RotationError`](crate::RotationError) back. Opaque, so that the one error type needs nothing
+/// from the rotation module (which is built on top of it).
+pub struct StoppedRotation(Box<dyn RotationFailure>);
+
+/// What the one error reads from a stopped rotation; `RotationError` implements it.
+pub(crate) trait RotationFailure: std::error::Error + Send + Sync + 'static {
+    /// The rotation's kind.
+    fn kind(&self) -> ErrorKind;
+    /// The call that stopped it, if one did.
+    fn call_error(&self) -> Option<&Error>;
+    /// For [`Error::rotation`]'s downcast.
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// For `Clone`.
+    fn clone_box(&self) -> Box<dyn RotationFailure>;
+}
+
+impl StoppedRotation {
+    pub(crate) fn new(failure: impl RotationFailure) -> StoppedRotation {
+        StoppedRotation(Box::new(failure))
+    }
+
+    /// The stopped rotation as what it is (the rotation module's `RotationError`).
+    pub(crate) fn as_any(&self) -> &dyn std::any::Any {
+        self.0.as_any()
+    }
+}
+
+impl Clone for StoppedRotation {
+    fn clone(&self) -> StoppedRotation {
+        StoppedRotation(self.0.clone_box())
+    }
+}
+
+impl fmt::Debug for StoppedRotation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for StoppedRotation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for StoppedRotation {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
     }
 }
 
@@ -326,7 +349,7 @@ impl Error {
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
             Error::SecretInUse { .. } => ErrorKind::SecretInUse,
-            Error::Rotation(rotation) => rotation.kind(),
+            Error::Rotation(rotation) => rotation.0.kind(),
         }
     }
 
@@ -336,7 +359,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::OutcomeUnknown(unknown) => unknown.cause.status(),
-            Error::Rotation(rotation) => rotation.status(),
+            Error::Rotation(rotation) => rotation.0.call_error()?.status(),
             _ => None,
         }
     }
@@ -349,7 +372,7 @@ impl Error {
                 request_id.as_deref()
             }
             Error::OutcomeUnknown(unknown) => unknown.cause.request_id(),
-            Error::Rotation(rotation) => rotation.request_id(),
+            Error::Rotation(rotation) => rotation.0.call_error()?.request_id(),
             _ => None,
         }
     }
@@ -384,7 +407,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api),
             Error::OutcomeUnknown(unknown) => unknown.cause.api(),
-            Error::Rotation(rotation) => rotation.call_error()?.api(),
+            Error::Rotation(rotation) => rotation.0.call_error()?.api(),
             _ => None,
         }
     }
@@ -397,20 +420,11 @@ impl Error {
         }
     }
 
-    /// The rotation's error, when a rotation stopped: which step, the state it left the key
-    /// in, the new client when there is one.
-    pub fn rotation(&self) -> Option<&crate::RotationError> {
-        match self {
-            Error::Rotation(rotation) => Some(rotation),
-            _ => None,
-        }
-    }
-
     /// The validation error, when an argument broke a rule.
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             Error::Validation(v) => Some(v),
-            Error::Rotation(rotation) => rotation.call_error()?.validation(),
+            Error::Rotation(rotation) => rotation.0.call_error()?.validation(),
             _ => None,
         }
     }

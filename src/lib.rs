@@ -343,7 +343,9 @@ pub use client::{
     DEFAULT_REST_URL, DEFAULT_TIMEOUT,
 };
 pub use credentials::AccountAuth;
-pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+pub use error::{
+    ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem, StoppedRotation,
+};
 #[doc(hidden)]
 pub use error::{needs_escape, terminal_safe};
 pub use http::TlsBackend;

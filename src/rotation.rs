@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::{
     Client, Error, ErrorKind, KeyRole, OwnKey, RotatedClient, Secret, Secrets,
+    error::{RotationFailure, StoppedRotation},
     secrets::{MAX_SECRETS_PER_KEY, new_client, rotated_client},
     validate,
 };
@@ -673,6 +674,65 @@ impl fmt::Display for RotationError {
 impl std::error::Error for RotationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.cause)
+    }
+}
+
+/// A rotation's error as the crate's one error, its kind kept: `?` works across
+/// [`Secrets::rotation_state`](crate::Secrets::rotation_state),
+/// [`stage`](crate::Secrets::stage) and [`retire`](crate::Secrets::retire) in a function that
+/// returns `Result<_, Error>`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), vonage_account::Error> {
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
+/// # let client = fake.client();
+/// use vonage_account::{Error, Secrets};
+///
+/// async fn nightly(secrets: &Secrets, new_secret: &str) -> Result<(), Error> {
+///     if secrets.rotation_state().await?.staged().is_none() {
+///         let staged = secrets.stage(new_secret).make_room(true).await?;
+///         // ... every replica reloads the new secret ...
+///         staged.client.secrets().retire(&staged.old_secret_id).await?;
+///     }
+///     Ok(())
+/// }
+/// nightly(&client.secrets(), "N3w-Secret-2026").await?;
+/// # Ok(()) }
+/// ```
+impl From<RotationError> for Error {
+    fn from(error: RotationError) -> Error {
+        Error::Rotation(StoppedRotation::new(error))
+    }
+}
+
+impl RotationFailure for RotationError {
+    fn kind(&self) -> ErrorKind {
+        RotationError::kind(self)
+    }
+
+    fn call_error(&self) -> Option<&Error> {
+        RotationError::call_error(self)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn clone_box(&self) -> Box<dyn RotationFailure> {
+        Box::new(self.clone())
+    }
+}
+
+/// The rotation's side of [`Error`]: a stopped rotation read back from the one error.
+impl Error {
+    /// The rotation's error, when a rotation stopped: which step, the state it left the key
+    /// in, the new client when there is one.
+    pub fn rotation(&self) -> Option<&RotationError> {
+        match self {
+            Error::Rotation(rotation) => rotation.as_any().downcast_ref(),
+            _ => None,
+        }
     }
 }
 
