@@ -75,7 +75,7 @@ pub enum Error {
     /// [`Error::api`] give too), and how to find out
     /// ([`Subaccounts::settle`](crate::Subaccounts::settle)).
     #[error(transparent)]
-    OutcomeUnknown(Box<crate::UnknownOutcome>),
+    OutcomeUnknown(LostAnswer),
     /// [`Secrets::revoke`](crate::Secrets::revoke) of the client's own key was asked to revoke
     /// the secret the client authenticates with ([`ClientBuilder::api_secret_id`](crate::ClientBuilder::api_secret_id)):
     /// every holder of that secret would be locked out. Nothing was sent.
@@ -91,6 +91,56 @@ pub enum Error {
     /// id are the rotation's ([`RotationError::kind`](crate::RotationError::kind)).
     #[error(transparent)]
     Rotation(StoppedRotation),
+}
+
+/// A call whose outcome is unknown, inside an [`Error`] ([`Error::OutcomeUnknown`]):
+/// [`Error::outcome_unknown`] gives the [`UnknownOutcome`](crate::UnknownOutcome) back. Opaque,
+/// like [`StoppedRotation`], so that the one error type needs nothing from the sub-accounts module.
+pub struct LostAnswer(Box<dyn OutcomeDetail>);
+
+/// What the one error reads from an unknown outcome; `UnknownOutcome` implements it.
+pub(crate) trait OutcomeDetail: std::error::Error + Send + Sync + 'static {
+    /// Why the answer was lost.
+    fn lost_because(&self) -> &Error;
+    /// For [`Error::outcome_unknown`]'s downcast.
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// For `Clone`.
+    fn clone_box(&self) -> Box<dyn OutcomeDetail>;
+}
+
+impl LostAnswer {
+    pub(crate) fn new(detail: impl OutcomeDetail) -> LostAnswer {
+        LostAnswer(Box::new(detail))
+    }
+
+    /// The unknown outcome as what it is (the sub-accounts module's `UnknownOutcome`).
+    pub(crate) fn as_any(&self) -> &dyn std::any::Any {
+        self.0.as_any()
+    }
+}
+
+impl Clone for LostAnswer {
+    fn clone(&self) -> LostAnswer {
+        LostAnswer(self.0.clone_box())
+    }
+}
+
+impl fmt::Debug for LostAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for LostAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for LostAnswer {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
 }
 
 /// A stopped rotation inside an [`Error`]: [`Error::rotation`] gives the
@@ -358,7 +408,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::OutcomeUnknown(unknown) => unknown.cause.status(),
+            Error::OutcomeUnknown(unknown) => unknown.0.lost_because().status(),
             Error::Rotation(rotation) => rotation.0.call_error()?.status(),
             _ => None,
         }
@@ -371,7 +421,7 @@ impl Error {
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
             }
-            Error::OutcomeUnknown(unknown) => unknown.cause.request_id(),
+            Error::OutcomeUnknown(unknown) => unknown.0.lost_because().request_id(),
             Error::Rotation(rotation) => rotation.0.call_error()?.request_id(),
             _ => None,
         }
@@ -406,16 +456,8 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
-            Error::OutcomeUnknown(unknown) => unknown.cause.api(),
+            Error::OutcomeUnknown(unknown) => unknown.0.lost_because().api(),
             Error::Rotation(rotation) => rotation.0.call_error()?.api(),
-            _ => None,
-        }
-    }
-
-    /// What is known of a call whose outcome is unknown (see [`Error::OutcomeUnknown`]).
-    pub fn outcome_unknown(&self) -> Option<&crate::UnknownOutcome> {
-        match self {
-            Error::OutcomeUnknown(unknown) => Some(unknown),
             _ => None,
         }
     }

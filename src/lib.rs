@@ -344,7 +344,7 @@ pub use client::{
 };
 pub use credentials::AccountAuth;
 pub use error::{
-    ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem, StoppedRotation,
+    ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, LostAnswer, Problem, StoppedRotation,
 };
 #[doc(hidden)]
 pub use error::{needs_escape, terminal_safe};

@@ -12,7 +12,10 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::{Amount, Error, ErrorKind, Operation, RetryClass};
+use crate::{
+    Amount, Error, ErrorKind, Operation, RetryClass,
+    error::{LostAnswer, OutcomeDetail},
+};
 
 use super::types::TransferKind;
 
@@ -114,6 +117,31 @@ impl fmt::Display for UnknownOutcome {
     }
 }
 
+impl OutcomeDetail for UnknownOutcome {
+    fn lost_because(&self) -> &Error {
+        &self.cause
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn clone_box(&self) -> Box<dyn OutcomeDetail> {
+        Box::new(self.clone())
+    }
+}
+
+/// The sub-accounts' side of [`Error`]: an unknown outcome read back from the one error.
+impl Error {
+    /// What is known of a call whose outcome is unknown (see [`Error::OutcomeUnknown`]).
+    pub fn outcome_unknown(&self) -> Option<&UnknownOutcome> {
+        match self {
+            Error::OutcomeUnknown(unknown) => unknown.as_any().downcast_ref(),
+            _ => None,
+        }
+    }
+}
+
 impl std::error::Error for UnknownOutcome {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.cause)
@@ -166,7 +194,7 @@ pub(crate) fn classify(
 ) -> Error {
     debug_assert_eq!(operation.retry_class(), RetryClass::ConnectOnly);
     if is_unknown(&error) {
-        Error::OutcomeUnknown(Box::new(UnknownOutcome {
+        Error::OutcomeUnknown(LostAnswer::new(UnknownOutcome {
             operation,
             sent_at,
             asked: asked(),
@@ -189,7 +217,7 @@ pub(crate) fn number_refusal_after_unknown(
         ErrorKind::InvalidNumberTransfer | ErrorKind::TransferConflict
     );
     if moved_maybe {
-        Error::OutcomeUnknown(Box::new(UnknownOutcome {
+        Error::OutcomeUnknown(LostAnswer::new(UnknownOutcome {
             operation: Operation::TransferNumber,
             sent_at,
             asked,
