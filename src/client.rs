@@ -50,6 +50,7 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) account: generated::account::Client,
     pub(crate) secrets: generated::secrets::Client,
+    pub(crate) subaccounts: generated::subaccounts::Client,
     pub(crate) credentials: Arc<Credentials>,
     pub(crate) builder: ClientBuilder,
 }
@@ -349,8 +350,13 @@ impl ClientBuilder {
             http.client.clone(),
             transport(self.account_auth),
         );
-        // The Secret Management API takes HTTP Basic only.
+        // The Secret Management and Subaccounts APIs take HTTP Basic only, on the same host.
         let secrets = generated::secrets::Client::new_with_client(
+            &api,
+            http.client.clone(),
+            transport(AccountAuth::Basic),
+        );
+        let subaccounts = generated::subaccounts::Client::new_with_client(
             &api,
             http.client,
             transport(AccountAuth::Basic),
@@ -359,6 +365,7 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 account,
                 secrets,
+                subaccounts,
                 credentials,
                 builder: self,
             }),

@@ -67,6 +67,15 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A call that must never be sent twice (a sub-account creation, a credit or balance
+    /// transfer, a number transfer) failed after its request may have reached Vonage: it may
+    /// have been done. It was not sent again. The [`UnknownOutcome`](crate::UnknownOutcome) says
+    /// what was asked, why the answer was lost ([`cause`](crate::UnknownOutcome::cause), whose
+    /// status, request id and API error [`Error::status`], [`Error::request_id`] and
+    /// [`Error::api`] give too), and how to find out
+    /// ([`Subaccounts::settle`](crate::Subaccounts::settle)).
+    #[error(transparent)]
+    OutcomeUnknown(Box<crate::UnknownOutcome>),
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -107,8 +116,22 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
-/// Whether `c` is a character [`Escaped`] writes as an escape.
-pub(crate) fn needs_escape(c: char) -> bool {
+/// `text` as [`Escaped`] writes it: what `Error`'s `Display` does with text from the server.
+/// Public, but not part of the supported API: the `vonage-account` CLI prints server text by
+/// the same rule, from this one copy.
+#[doc(hidden)]
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(needs_escape) {
+        std::borrow::Cow::Owned(Escaped(text).to_string())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Whether `c` is a character [`Escaped`] writes as an escape. Public for the same reason as
+/// [`terminal_safe`], and as little part of the API.
+#[doc(hidden)]
+pub fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -178,6 +201,25 @@ pub enum ErrorKind {
     /// being replaced, the one named is not on the key, or a retire named the staged secret or
     /// the client's own (see [`RotationRefusal`](crate::RotationRefusal)).
     RotationRefused,
+    /// 403 `#unprovisioned`: the account is not provisioned for the API it called (the
+    /// Subaccounts API is given on request). A 401 with that fragment (the Account API's, for
+    /// credentials without access to the product) is [`Unauthorized`](Self::Unauthorized).
+    Unprovisioned,
+    /// 403 `#valid-transfers` (or `#invalid-transfers`): a credit or balance transfer the API
+    /// refused: not between the primary and its sub-account, or more than the source has
+    /// ("Insufficient Credit").
+    InvalidTransfer,
+    /// 403 `#invalid-number-transfer`: the number is not the source's, the accounts may not
+    /// move numbers between them, or one is suspended.
+    InvalidNumberTransfer,
+    /// 404 `#missing-number-transfer`: no such number.
+    MissingNumberTransfer,
+    /// 409 `#transfer-conflict`: the target owns the number already.
+    TransferConflict,
+    /// `#provisioning`: the primary has the most sub-accounts it may have.
+    SubaccountLimit,
+    /// See [`Error::OutcomeUnknown`]: it may have been done; it was not sent again.
+    OutcomeUnknown,
 }
 
 impl ErrorKind {
@@ -206,6 +248,13 @@ impl ErrorKind {
             ErrorKind::Decode => "decode",
             ErrorKind::ResponseTooLarge => "response-too-large",
             ErrorKind::RotationRefused => "rotation-refused",
+            ErrorKind::Unprovisioned => "unprovisioned",
+            ErrorKind::InvalidTransfer => "invalid-transfer",
+            ErrorKind::InvalidNumberTransfer => "invalid-number-transfer",
+            ErrorKind::MissingNumberTransfer => "missing-number-transfer",
+            ErrorKind::TransferConflict => "transfer-conflict",
+            ErrorKind::SubaccountLimit => "subaccount-limit",
+            ErrorKind::OutcomeUnknown => "outcome-unknown",
         }
     }
 }
@@ -228,6 +277,7 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+            Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
         }
     }
 
@@ -236,6 +286,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::OutcomeUnknown(unknown) => unknown.cause.status(),
             _ => None,
         }
     }
@@ -247,6 +298,7 @@ impl Error {
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
             }
+            Error::OutcomeUnknown(unknown) => unknown.cause.request_id(),
             _ => None,
         }
     }
@@ -255,6 +307,15 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::OutcomeUnknown(unknown) => unknown.cause.api(),
+            _ => None,
+        }
+    }
+
+    /// What is known of a call whose outcome is unknown (see [`Error::OutcomeUnknown`]).
+    pub fn outcome_unknown(&self) -> Option<&crate::UnknownOutcome> {
+        match self {
+            Error::OutcomeUnknown(unknown) => Some(unknown),
             _ => None,
         }
     }
@@ -360,7 +421,16 @@ impl ApiError {
                 "delete-last-secret" => return ErrorKind::LastSecret,
                 "invalid-api-key" => return ErrorKind::InvalidApiKey,
                 "invalid-id" => return ErrorKind::SecretNotFound,
-                "unauthorized" | "unathorized" | "unprovisioned" => return ErrorKind::Unauthorized,
+                "unauthorized" | "unathorized" => return ErrorKind::Unauthorized,
+                "unprovisioned" if self.status == StatusCode::UNAUTHORIZED => {
+                    return ErrorKind::Unauthorized;
+                }
+                "unprovisioned" => return ErrorKind::Unprovisioned,
+                "valid-transfers" | "invalid-transfers" => return ErrorKind::InvalidTransfer,
+                "invalid-number-transfer" => return ErrorKind::InvalidNumberTransfer,
+                "missing-number-transfer" => return ErrorKind::MissingNumberTransfer,
+                "transfer-conflict" => return ErrorKind::TransferConflict,
+                "provisioning" => return ErrorKind::SubaccountLimit,
                 "validation" => return ErrorKind::InvalidParameters,
                 _ => {}
             }
@@ -386,6 +456,7 @@ impl ApiError {
             401 => ErrorKind::Unauthorized,
             403 => ErrorKind::Forbidden,
             404 => ErrorKind::NotFound,
+            422 => ErrorKind::InvalidParameters,
             429 => ErrorKind::RateLimited,
             500..=599 => ErrorKind::ServerError,
             _ => ErrorKind::OtherApi,

@@ -22,3 +22,9 @@ pub(crate) mod account {
 pub(crate) mod secrets {
     include!(concat!(env!("OUT_DIR"), "/secrets.rs"));
 }
+
+/// The Subaccounts API (`api.nexmo.com`): sub-accounts, credit and balance transfers, number
+/// transfers.
+pub(crate) mod subaccounts {
+    include!(concat!(env!("OUT_DIR"), "/subaccounts.rs"));
+}

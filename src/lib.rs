@@ -277,6 +277,7 @@ mod redact;
 mod retry;
 mod rotation;
 mod secrets;
+mod subaccounts;
 mod transport;
 mod validate;
 
@@ -291,6 +292,8 @@ pub use client::{
 };
 pub use credentials::AccountAuth;
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, InvalidParameter, Problem};
+#[doc(hidden)]
+pub use error::{needs_escape, terminal_safe};
 pub use http::TlsBackend;
 pub use operation::{Api, Operation, RequestBody};
 pub use pricing::{
@@ -327,6 +330,14 @@ pub use secrecy::ExposeSecret;
 /// ([`Amount::to_decimal`], `From<Decimal> for Amount`): use it without depending on
 /// `rust_decimal` yourself, and get the same version.
 pub use rust_decimal::Decimal;
+
+// The Subaccounts API (its own block, so that branches reshaping the lists above merge cleanly).
+pub use subaccounts::{
+    Asked, CreatedSubaccount, IntoTransferAmount, IntoUtcTime, MoneyTransfer, NewSubaccount,
+    NumberMove, NumberTransfer, PrimaryAccount, SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN,
+    Settlement, Subaccount, SubaccountList, SubaccountUpdate, Subaccounts, Transfer,
+    TransferFilter, TransferKind, UnknownOutcome,
+};
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

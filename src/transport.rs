@@ -353,3 +353,4 @@ macro_rules! transport_hooks {
 
 transport_hooks!(generated::account::Client);
 transport_hooks!(generated::secrets::Client);
+transport_hooks!(generated::subaccounts::Client);

@@ -88,6 +88,30 @@ pub enum Rule {
     NotCountryCode,
     /// A dialling prefix is digits only (a leading `+` is allowed and dropped).
     NotDigits,
+    /// An amount to move must be above zero.
+    NotPositive,
+    /// Not an amount: the text is not a decimal in [`Amount`](crate::Amount)'s grammar, or is
+    /// outside its range (more decimals than it keeps, say); the kind says which.
+    NotAnAmount {
+        /// What was wrong with the text.
+        kind: crate::AmountErrorKind,
+    },
+    /// The two accounts of a transfer must differ.
+    SameAccount,
+    /// Credit and balance move only between the primary account and one of its sub-accounts:
+    /// one side must be the primary's key.
+    NotPrimaryPair {
+        /// The primary account's key (the client's).
+        primary: String,
+    },
+    /// Not an RFC 3339 time (`2026-01-31T09:00:00Z`).
+    NotRfc3339Time,
+    /// The end of a period is before its start.
+    EndBeforeStart,
+    /// A phone number is its E.164 digits without `+`: 1 to 15 digits (`447700900000`).
+    NotNumberDigits,
+    /// An update must change something.
+    NothingToUpdate,
 }
 
 impl fmt::Display for Rule {
@@ -115,6 +139,33 @@ impl fmt::Display for Rule {
                 f.write_str("must be a two letter country code (ISO 3166-1 alpha-2, e.g. DE)")
             }
             Rule::NotDigits => f.write_str("must be digits only (e.g. 44; a leading + is dropped)"),
+            Rule::NotPositive => f.write_str("must be above zero"),
+            Rule::NotAnAmount { kind } => {
+                use crate::AmountErrorKind as K;
+                let why = match kind {
+                    K::Empty => "it is empty",
+                    K::Exponent => "no exponents",
+                    K::NotFinite => "NaN and infinity are not amounts",
+                    K::OutOfRange => "out of range, or more than 28 decimals",
+                    _ => "digits, an optional '.' and digits; no '+', spaces or leading zeros",
+                };
+                write!(f, "must be a decimal amount like 12.50 ({why})")
+            }
+            Rule::SameAccount => f.write_str("must be another account than from"),
+            Rule::NotPrimaryPair { primary } => write!(
+                f,
+                "one of from and to must be the primary account {primary} (money moves only between the primary and a sub-account)"
+            ),
+            Rule::NotRfc3339Time => {
+                f.write_str("must be an RFC 3339 time (e.g. 2026-01-31T09:00:00Z)")
+            }
+            Rule::EndBeforeStart => f.write_str("must not be before the start"),
+            Rule::NotNumberDigits => f.write_str(
+                "must be the number's E.164 digits without + (1 to 15 digits, e.g. 447700900000)",
+            ),
+            Rule::NothingToUpdate => {
+                f.write_str("must set something (a name, suspend or reactivate, own balance)")
+            }
         }
     }
 }
@@ -180,7 +231,7 @@ pub(crate) fn secret_id(id: &str) -> Result<(), ValidationError> {
 }
 
 /// Only what cannot change the path: a key like `a/../b` or `x?y` is refused, not sent.
-fn path_segment(field: &'static str, value: &str) -> Result<(), ValidationError> {
+pub(crate) fn path_segment(field: &'static str, value: &str) -> Result<(), ValidationError> {
     let rules = if value.is_empty() {
         vec![Rule::Empty]
     } else if !value

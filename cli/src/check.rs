@@ -2,7 +2,9 @@
 //! performance data, exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.
 
 use clap::{Args, Subcommand};
-use vonage_account::{Amount, Client, ServiceType};
+use vonage_account::{Amount, ServiceType};
+
+use crate::global::Context;
 
 /// OK.
 pub const EXIT_OK: u8 = 0;
@@ -71,14 +73,14 @@ pub fn unknown(reason: &str) -> Verdict {
 }
 
 /// Runs a check; never fails: whatever goes wrong is an UNKNOWN with the reason.
-pub async fn run(client: Result<Client, String>, command: &CheckCommand) -> Verdict {
+pub async fn run(command: &CheckCommand, ctx: &Context) -> Verdict {
     let CheckCommand::Balance(check) = command;
     if check.critical > check.warn {
         return unknown("--critical must not be above --warn");
     }
-    let client = match client {
+    let client = match ctx.client() {
         Ok(client) => client,
-        Err(reason) => return unknown(&reason),
+        Err(failure) => return unknown(&failure.to_string()),
     };
     let balance = match client.account().balance().await {
         Ok(balance) => balance.value,

@@ -1,12 +1,59 @@
 //! `fake-server`: the crate's fake Vonage server as a standalone process.
 
+use std::{io::Write as _, net::SocketAddr, path::PathBuf};
+
+use clap::Args;
+use vonage_account_fake::{FakeError, FakeVonage, Seed, SeedSecret};
+
 use crate::{
-    args::FakeServerArgs,
+    global::Context,
     output::{Failure, Output},
 };
 
+/// `fake-server` options.
+#[derive(Debug, Args)]
+#[command(after_help = after_help())]
+pub struct FakeServerArgs {
+    /// The address to listen on (only this one); port 0 picks a free port
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
+    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks); the flags
+    /// below override it
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+
+    /// The fake account's balance in EUR (decimal, up to 8 decimals)
+    #[arg(long, value_name = "EUR")]
+    pub balance: Option<String>,
+
+    /// Whether auto-reload is on (top-ups need it): on/off, true/false, yes/no
+    #[arg(
+        long,
+        value_name = "BOOL",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        hide_possible_values = true
+    )]
+    pub auto_reload: Option<bool>,
+
+    /// Serve HTTPS with a certificate for 127.0.0.1 and localhost made at start (needs a binary
+    /// built with the rustls or rustls-ring feature; the default features have rustls)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// With --tls: write the certificate to trust (PEM) to FILE before the first line
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub cert_out: Option<PathBuf>,
+
+    /// Accept unknown fields and bodies of another media type (with a warning in the request
+    /// log) instead of refusing them
+    #[arg(long)]
+    pub lenient: bool,
+}
+
 /// The end of `fake-server --help`, with the operations from the crate's operation table.
-pub fn after_help() -> String {
+fn after_help() -> String {
     let operations: Vec<&str> = vonage_account::Operation::ALL
         .iter()
         .map(|op| op.id())
@@ -78,17 +125,20 @@ Control path (on the same URL, no credentials):
 
 Stops cleanly (exit 0) on SIGINT (Ctrl-C) or SIGTERM.";
 
-/// Serves the fake until SIGINT or SIGTERM.
-pub async fn run(
-    args: &FakeServerArgs,
-    api_key: Option<String>,
-    api_secret: Option<String>,
-    out: Output,
-) -> Result<(), Failure> {
-    use std::io::Write as _;
-
-    use vonage_account_fake::{FakeError, FakeVonage, Seed, SeedSecret};
-
+/// Serves the fake until SIGINT or SIGTERM. Only a key and secret typed on the command line
+/// seed the fake: a real key and secret in the environment must not become the fake's (and be
+/// printed by it).
+pub async fn run(args: &FakeServerArgs, ctx: &Context, out: Output) -> Result<(), Failure> {
+    let api_key = ctx
+        .global
+        .api_key
+        .clone()
+        .filter(|_| ctx.typed.has("api_key"));
+    let api_secret = ctx
+        .global
+        .api_secret
+        .clone()
+        .filter(|_| ctx.typed.has("api_secret"));
     let mut seed = match &args.seed {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -175,7 +225,7 @@ pub async fn run(
 }
 
 /// The account the fake serves, and how to use it.
-fn describe(url: &str, seed: &vonage_account_fake::Seed, args: &FakeServerArgs) -> String {
+fn describe(url: &str, seed: &Seed, args: &FakeServerArgs) -> String {
     use std::fmt::Write as _;
     let mut text = String::new();
     let source = match &args.seed {

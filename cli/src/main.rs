@@ -1,25 +1,89 @@
 //! `vonage-account`: the Vonage Account, Secret Management and Pricing APIs from the command
 //! line, and the fake Vonage server as a process. Uses only the library's public facade and the
 //! fake's public API. See `vonage-account --help` for the commands and exit codes.
+//!
+//! One file per command, each with its clap arguments, its `run` and its printing (`balance.rs`,
+//! `secrets.rs`, ...). To add a command: add its file, a variant to [`Command`] and an arm to
+//! [`run`]. What every command shares is in `output.rs` (exit codes, failures, JSON, the
+//! escaping of server text) and `global.rs` (the global options and the client made from them).
 
-mod args;
+mod balance;
 mod check;
 mod fake_server;
-mod generate;
+mod global;
+mod new_secret;
 mod output;
 mod pricing;
 mod rotate;
+mod secrets;
+mod settings;
+mod top_up;
 
-use std::{io::BufRead as _, process::ExitCode};
+use std::process::ExitCode;
 
-use clap::{CommandFactory as _, FromArgMatches as _, parser::ValueSource};
-use secrecy::ExposeSecret as _;
-use vonage_account::{Client, Error, SecretString, SettingsUpdate};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::{
-    args::{Cli, Command, Global, SecretsCommand, SettingsArgs},
+    global::{Context, Global, Typed},
     output::{Failure, Output},
 };
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  2  usage or validation error, or missing/invalid credentials (nothing was sent)
+  3  the API answered with an error (the message has the status, problem title and detail, and
+     the request id)
+  4  network error, timeout, or an answer that could not be decoded
+
+Environment:
+  VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
+  VONAGE_API_SECRET_ID                the id of that secret (optional; for `secrets rotate`)
+  VONAGE_REST_URL, VONAGE_API_URL     the Account and Secret Management API base URLs
+  VONAGE_TIMEOUT                      the per-attempt timeout
+  VONAGE_NEW_SECRET                   the new secret for `secrets create` and `secrets rotate
+                                      --stage` (else read from stdin, unless --generate makes one)";
+
+/// Manage a Vonage account from the command line: balance, top-up, SMS webhook settings and API
+/// secrets.
+#[derive(Debug, Parser)]
+#[command(name = "vonage-account", version, after_help = AFTER_HELP)]
+struct Cli {
+    /// The options every command shares.
+    #[command(flatten)]
+    global: Global,
+    /// What to do.
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The commands, each in its own module.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show the balance in EUR and whether auto-reload is on
+    Balance(balance::BalanceArgs),
+
+    /// Top up the balance by the amount of the original auto-reload payment
+    TopUp(top_up::TopUpArgs),
+
+    /// Show the SMS webhook settings, or change them with the options
+    Settings(settings::SettingsArgs),
+
+    /// List, show, create or revoke API secrets
+    #[command(subcommand)]
+    Secrets(secrets::SecretsCommand),
+
+    /// What an SMS or a call costs: per country, per dialling prefix, or everywhere
+    Pricing(pricing::PricingArgs),
+
+    /// Monitoring checks in the monitoring-plugins convention (Nagios, Icinga, Sensu): one status
+    /// line with performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
+    #[command(subcommand)]
+    Check(check::CheckCommand),
+
+    /// Run the fake Vonage server (both APIs) until SIGINT or SIGTERM
+    FakeServer(fake_server::FakeServerArgs),
+}
 
 fn main() -> ExitCode {
     // Usage errors exit 2 here (as JSON on stderr with --json), `--help` and `--version` exit 0.
@@ -37,15 +101,10 @@ fn main() -> ExitCode {
     if cli.global.verbose {
         init_request_log();
     }
-    // Only what was typed on the command line seeds the fake server: a real key and secret in
-    // the environment must not become the fake's (and be printed by it).
-    let typed = |id: &str| {
-        let typed_here =
-            |m: &clap::ArgMatches| m.value_source(id) == Some(ValueSource::CommandLine);
-        typed_here(&matches) || matches.subcommand().is_some_and(|(_, sub)| typed_here(sub))
+    let ctx = Context {
+        global: cli.global,
+        typed: Typed::from_matches(&matches),
     };
-    let fake_credentials = (typed("api_key"), typed("api_secret"));
-
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -58,24 +117,33 @@ fn main() -> ExitCode {
         }
     };
     if let Command::Check(check) = &cli.command {
-        let client = client(&cli.global).map_err(|failure| match failure {
-            Failure::Call(e) => e.to_string(),
-            Failure::Rotation(e) => e.to_string(),
-            Failure::Usage(m) | Failure::Io(m) => m,
-        });
-        let verdict = runtime.block_on(check::run(client, check));
+        // Its exit codes are the monitoring convention's.
+        let verdict = runtime.block_on(check::run(check, &ctx));
         return ExitCode::from(report(&verdict));
     }
-    match runtime.block_on(run(cli, out, fake_credentials)) {
+    match runtime.block_on(run(&cli.command, &ctx, out)) {
         Ok(()) => ExitCode::from(output::EXIT_OK),
         Err(failure) => ExitCode::from(out.failure(&failure)),
     }
 }
 
+/// Runs a command.
+async fn run(command: &Command, ctx: &Context, out: Output) -> Result<(), Failure> {
+    match command {
+        Command::Balance(args) => balance::run(args, ctx, out).await,
+        Command::TopUp(args) => top_up::run(args, ctx, out).await,
+        Command::Settings(args) => settings::run(args, ctx, out).await,
+        Command::Secrets(command) => secrets::run(command, ctx, out).await,
+        Command::Pricing(args) => pricing::run(args, ctx, out).await,
+        // Handled in `main`: its exit codes are the monitoring convention's.
+        Command::Check(_) => Ok(()),
+        Command::FakeServer(args) => fake_server::run(args, ctx, out).await,
+    }
+}
+
 /// Prints a check's status line on stdout and returns its exit code.
 fn report(verdict: &check::Verdict) -> u8 {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stdout().lock(), "{}", verdict.line);
+    Output { json: false }.line(&verdict.line);
     verdict.code
 }
 
@@ -152,162 +220,12 @@ fn init_request_log() {
         .try_init();
 }
 
-async fn run(cli: Cli, out: Output, fake_credentials: (bool, bool)) -> Result<(), Failure> {
-    let global = &cli.global;
-    match &cli.command {
-        Command::FakeServer(args) => {
-            let key = global.api_key.clone().filter(|_| fake_credentials.0);
-            let secret = global.api_secret.clone().filter(|_| fake_credentials.1);
-            fake_server::run(args, key, secret, out).await
-        }
-        Command::Balance => {
-            let client = client(global)?;
-            out.balance(&client.account().balance().await?)
-        }
-        Command::TopUp { trx } => {
-            let client = client(global)?;
-            let top_up = client.account().top_up(trx).await?;
-            out.topped_up(trx, &top_up)
-        }
-        Command::Settings(args) => {
-            let client = client(global)?;
-            if args.is_update() {
-                let settings = client.account().update_settings(&update(args)).await?;
-                out.settings(&settings, true)
-            } else {
-                out.settings(&client.account().settings().await?, false)
-            }
-        }
-        Command::Pricing(args) => pricing::run(&client(global)?, args, out).await,
-        // Handled in `main`: its exit codes are the monitoring convention's.
-        Command::Check(_) => Ok(()),
-        Command::Secrets(command) => {
-            let client = client(global)?;
-            let for_key = |key: &args::ForKey| {
-                key.for_key
-                    .clone()
-                    .unwrap_or_else(|| client.api_key().to_owned())
-            };
-            match command {
-                SecretsCommand::List(key) => {
-                    let key = for_key(key);
-                    let secrets = client.secrets_for(key.clone()).list().await?;
-                    out.secrets(&key, &secrets)
-                }
-                SecretsCommand::Get { id, key } => {
-                    let secret = client.secrets_for(for_key(key)).get(id).await?;
-                    out.secret(&secret)
-                }
-                SecretsCommand::Create(args) if args.generate => {
-                    let key = for_key(&args.key);
-                    generate::create(&client, key, args.output_file.as_deref(), out).await
-                }
-                SecretsCommand::Create(args) => {
-                    let key = for_key(&args.key);
-                    let secret = new_secret()?;
-                    let created = client.secrets_for(key.clone()).create(secret).await?;
-                    out.created(&key, &created)
-                }
-                SecretsCommand::Revoke { id, key } => {
-                    let key = for_key(key);
-                    client.secrets_for(key.clone()).revoke(id).await?;
-                    out.revoked(&key, id)
-                }
-                SecretsCommand::Rotate(args) => rotate::run(&client, args, out).await,
-            }
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
 
-/// The client from the global options (each of which falls back to its environment variable).
-fn client(global: &Global) -> Result<Client, Failure> {
-    let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
-    let api_key = given(&global.api_key).ok_or_else(|| {
-        Failure::Usage("the API key is missing: set VONAGE_API_KEY or pass --api-key".into())
-    })?;
-    let api_secret = given(&global.api_secret).ok_or_else(|| {
-        Failure::Usage(
-            "the API secret is missing: set VONAGE_API_SECRET (preferred) or pass --api-secret"
-                .into(),
-        )
-    })?;
-    let mut builder = Client::builder()
-        .api_key(api_key)
-        .api_secret(SecretString::from(api_secret));
-    if let Some(id) = given(&global.api_secret_id) {
-        builder = builder.api_secret_id(id);
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
     }
-    if let Some(url) = given(&global.rest_url) {
-        builder = builder.rest_base_url(url);
-    }
-    if let Some(url) = given(&global.api_url) {
-        builder = builder.api_base_url(url);
-    }
-    if let Some(timeout) = global.timeout {
-        builder = builder.timeout(timeout);
-    }
-    let client = builder.build()?;
-    if global.verbose {
-        eprintln!(
-            "vonage-account: API key {}, Account API {}, Secret Management API {}",
-            client.api_key(),
-            given(&global.rest_url)
-                .as_deref()
-                .unwrap_or(vonage_account::DEFAULT_REST_URL),
-            given(&global.api_url)
-                .as_deref()
-                .unwrap_or(vonage_account::DEFAULT_API_URL),
-        );
-    }
-    Ok(client)
-}
-
-/// The settings change the options ask for; `''` unsets a URL.
-fn update(args: &SettingsArgs) -> SettingsUpdate {
-    let mut update = SettingsUpdate::new();
-    match args.mo_url.as_deref() {
-        None => {}
-        Some("") => update = update.unset_mo_callback_url(),
-        Some(url) => update = update.mo_callback_url(url),
-    }
-    match args.dr_url.as_deref() {
-        None => {}
-        Some("") => update = update.unset_dr_callback_url(),
-        Some(url) => update = update.dr_callback_url(url),
-    }
-    if let Some(method) = args.http_method {
-        update = update.http_forward_method(method);
-    }
-    update
-}
-
-/// The new secret: `VONAGE_NEW_SECRET`, or else one line of standard input; never an argument,
-/// which other users of the machine could see. Checked against the rules before anything is
-/// sent.
-pub(crate) fn new_secret() -> Result<SecretString, Failure> {
-    let secret = match std::env::var("VONAGE_NEW_SECRET") {
-        Ok(value) => value,
-        Err(std::env::VarError::NotUnicode(_)) => {
-            return Err(Failure::Usage(
-                "VONAGE_NEW_SECRET is not valid UTF-8".into(),
-            ));
-        }
-        Err(std::env::VarError::NotPresent) => {
-            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                eprint!("New secret (one line; it will be visible as you type): ");
-            }
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                Failure::Usage(format!(
-                    "cannot read the new secret from standard input: {e}"
-                ))
-            })?;
-            let trimmed = line.trim_end_matches(['\n', '\r']).to_owned();
-            zeroize::Zeroize::zeroize(&mut line);
-            trimmed
-        }
-    };
-    let secret = SecretString::from(secret);
-    vonage_account::validate_secret(secret.expose_secret()).map_err(Error::from)?;
-    Ok(secret)
 }

@@ -1,16 +1,19 @@
 //! `pricing`: what an SMS or a call costs, per country, per dialling prefix, or everywhere.
 
-use clap::Args;
-use vonage_account::{Client, CountryPricing, ServiceType};
+use clap::{Args, builder::TypedValueParser as _};
+use vonage_account::{CountryPricing, ServiceType};
 
-use crate::output::{Failure, Output};
+use crate::{
+    global::Context,
+    output::{Failure, Output},
+};
 
 /// `pricing TYPE (--country CC | --prefix NN | --all)`.
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["country", "prefix", "all"])))]
 pub struct PricingArgs {
     /// What to price: sms, sms-transit or voice (voice prices are per minute)
-    #[arg(value_name = "TYPE", value_parser = crate::args::service_type_parser())]
+    #[arg(value_name = "TYPE", value_parser = service_type_parser())]
     pub service: ServiceType,
 
     /// One country, by its two letter code (DE)
@@ -26,8 +29,23 @@ pub struct PricingArgs {
     pub all: bool,
 }
 
+/// A price type's values: the wire spellings of [`ServiceType`] (`sms`, `sms-transit`, `voice`).
+fn service_type_parser() -> impl clap::builder::TypedValueParser<Value = ServiceType> {
+    let all = [
+        ServiceType::Sms,
+        ServiceType::SmsTransit,
+        ServiceType::Voice,
+    ];
+    clap::builder::PossibleValuesParser::new(all.map(ServiceType::as_str)).map(move |name| {
+        all.into_iter()
+            .find(|service| service.as_str() == name)
+            .unwrap_or(ServiceType::Sms)
+    })
+}
+
 /// Looks the prices up and prints them.
-pub async fn run(client: &Client, args: &PricingArgs, out: Output) -> Result<(), Failure> {
+pub async fn run(args: &PricingArgs, ctx: &Context, out: Output) -> Result<(), Failure> {
+    let client = ctx.client()?;
     let pricing = client.pricing();
     let countries = match (&args.country, &args.prefix) {
         (Some(country), _) => vec![pricing.country(args.service, country).await?],
@@ -42,7 +60,7 @@ pub async fn run(client: &Client, args: &PricingArgs, out: Output) -> Result<(),
         };
     }
     for country in &countries {
-        print_country(args.service, country);
+        print_country(args.service, country, out);
     }
     if countries.is_empty() {
         out.line("No countries.");
@@ -52,8 +70,7 @@ pub async fn run(client: &Client, args: &PricingArgs, out: Output) -> Result<(),
 
 /// `DE Germany (+49), sms, EUR: default 0.07700000` and one indented line per network, every
 /// price exactly as sent.
-fn print_country(service: ServiceType, country: &CountryPricing) {
-    let out = Output { json: false };
+fn print_country(service: ServiceType, country: &CountryPricing, out: Output) {
     let name = country
         .country_display_name
         .as_deref()
@@ -70,7 +87,7 @@ fn print_country(service: ServiceType, country: &CountryPricing) {
         .as_ref()
         .map(|p| format!("default {p}"))
         .unwrap_or_else(|| "no default price".into());
-    out.line(&format!(
+    out.line(format_args!(
         "{} {name}{prefix}, {service}, {currency}: {default}",
         country.country_code
     ));
@@ -87,6 +104,6 @@ fn print_country(service: ServiceType, country: &CountryPricing) {
             .unwrap_or_else(|| "?".into());
         let code = network.network_code.as_deref().unwrap_or("?");
         let name = network.network_name.as_deref().unwrap_or("");
-        out.line(&format!("  {price}  {kind:<17} {code:<12} {name}"));
+        out.line(format_args!("  {price}  {kind:<17} {code:<12} {name}"));
     }
 }

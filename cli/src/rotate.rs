@@ -1,16 +1,103 @@
 //! `secrets rotate`: a rotation in two phases for a secret that a fleet holds (`--stage`, then
 //! `--retire OLD_ID`), and where the key stands between them (`--status`).
 
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
 use vonage_account::{
-    Client, KeyRole, RotationError, RotationRefusal, RotationStep, SecretString, Secrets,
-    generate_secret,
+    Client, ExposeSecret as _, KeyRole, Retired, RotationError, RotationRefusal, RotationState,
+    RotationStep, Secret, SecretString, Secrets,
 };
 
 use crate::{
-    args::RotateArgs,
-    generate::{Generated, certainly_not_created, write_new},
-    output::{Failure, Output, StagedView},
+    global::ForKey,
+    new_secret::{self, Generated},
+    output::{Failure, Output, created},
 };
+
+/// The end of `secrets rotate --help`.
+pub const ROTATE_AFTER_HELP: &str = "\
+A rotation in two phases, for a secret that more than one process holds:
+
+  1. vonage-account secrets rotate --stage [--make-room] [--generate]
+       creates the new secret (from VONAGE_NEW_SECRET, one line of stdin, or --generate), proves
+       it with an authenticated read, and prints its id and the old secret's id; the old secret
+       keeps working
+  2. roll the new secret out to every process that holds the key's secret
+  3. vonage-account secrets rotate --retire OLD_ID
+       revokes the old secret; run it with the new secret in VONAGE_API_SECRET (for your own
+       key). A secret that is already gone counts as done, so it is safe to run again
+
+Between the two, --status shows where the key stands (the newer of two secrets is the staged
+one), so a rotation that stopped half-way can be finished. With --for KEY, the primary
+credentials rotate a sub-account's secret.";
+
+/// `secrets rotate` options. (The options of `--stage` are checked by `RotateArgs::check`:
+/// clap's `requires` does not hold for a member of the required group.)
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("phase")
+        .required(true)
+        .args(["stage", "retire", "status"])
+))]
+pub struct RotateArgs {
+    /// Whose secret.
+    #[command(flatten)]
+    pub key: ForKey,
+
+    /// Phase 1: create the new secret and prove it works; the old one keeps working
+    #[arg(long)]
+    pub stage: bool,
+
+    /// Phase 2: revoke the old secret OLD_ID, once every holder uses the new one (already gone
+    /// counts as done)
+    #[arg(long, value_name = "OLD_ID")]
+    pub retire: Option<String>,
+
+    /// Show the key's secrets, oldest first, and which one is staged
+    #[arg(long)]
+    pub status: bool,
+
+    /// With --stage: if the key already has two secrets, first revoke the oldest one that is not
+    /// in use
+    #[arg(long)]
+    pub make_room: bool,
+
+    /// With --stage: the id of the secret in use, when the key has two secrets and it is not
+    /// known which one that is (for your own key, VONAGE_API_SECRET_ID says it)
+    #[arg(long, value_name = "ID")]
+    pub replacing: Option<String>,
+
+    /// With --stage: make the new secret here (25 characters from the operating system's random
+    /// source) instead of reading it, and print it once; refused while VONAGE_NEW_SECRET is set
+    #[arg(long)]
+    pub generate: bool,
+
+    /// With --stage --generate: write the new secret to this new owner-only file (mode 0600)
+    /// instead of stdout
+    #[arg(long, value_name = "PATH", requires = "generate")]
+    pub output_file: Option<PathBuf>,
+}
+
+impl RotateArgs {
+    /// Refuses the options of `--stage` without it.
+    fn check(&self) -> Result<(), String> {
+        if self.stage {
+            return Ok(());
+        }
+        let given = [
+            ("--make-room", self.make_room),
+            ("--replacing", self.replacing.is_some()),
+            ("--generate", self.generate),
+            ("--output-file", self.output_file.is_some()),
+        ];
+        match given.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(format!("{flag} only goes with --stage")),
+            None => Ok(()),
+        }
+    }
+}
 
 /// Runs `secrets rotate` with one of `--stage`, `--retire` or `--status` (clap requires exactly
 /// one).
@@ -28,16 +115,24 @@ pub async fn run(client: &Client, args: &RotateArgs, out: Output) -> Result<(), 
             None => client.secrets().rotation_state().await?,
             Some(key) => client.secrets_for(key.clone()).rotation_state().await?,
         };
-        return out.rotation_state(&api_key, sub.as_deref(), &state);
+        return print_state(&api_key, sub.as_deref(), &state, out);
     }
     if let Some(old) = &args.retire {
         let retired = match &sub {
             None => client.secrets().retire(old).await?,
             Some(key) => client.secrets_for(key.clone()).retire(old).await?,
         };
-        return out.retired(&api_key, old, retired);
+        return print_retired(&api_key, old, retired, out);
     }
     stage(client, sub, &api_key, args, out).await
+}
+
+/// What `--stage` shows of a stage, whichever key it was for.
+#[derive(Debug)]
+struct StagedView {
+    secret: Secret,
+    old_secret_id: String,
+    revoked: Vec<String>,
 }
 
 /// `--stage`: the new secret from VONAGE_NEW_SECRET, stdin or `--generate`; created, proven, and
@@ -50,21 +145,9 @@ async fn stage(
     out: Output,
 ) -> Result<(), Failure> {
     let secret = if args.generate {
-        if std::env::var_os("VONAGE_NEW_SECRET").is_some() {
-            return Err(Failure::Usage(
-                "--generate makes the new secret, but VONAGE_NEW_SECRET is set too: unset it, or \
-                 drop --generate to use it (nothing was sent)"
-                    .into(),
-            ));
-        }
-        let secret =
-            generate_secret().map_err(|e| Failure::Io(format!("{e} (nothing was sent)")))?;
-        if let Some(path) = &args.output_file {
-            write_new(path, &secret)?;
-        }
-        secret
+        new_secret::generate(args.output_file.as_deref())?
     } else {
-        crate::new_secret()?
+        new_secret::read()?
     };
     let outcome = match &sub {
         None => stage_on(client.secrets(), &secret, args).await,
@@ -75,7 +158,7 @@ async fn stage(
         None => Generated::Shown(&secret),
     });
     match outcome {
-        Ok(staged) => out.staged(api_key, sub.as_deref(), &staged, shown),
+        Ok(staged) => print_staged(api_key, sub.as_deref(), &staged, shown, out),
         Err(error) => {
             if matches!(error.refusal(), Some(RotationRefusal::Ambiguous { .. })) && !out.json {
                 eprintln!(
@@ -94,7 +177,7 @@ async fn stage(
                 // Created but not proven: the generated value is the only copy, so it is shown
                 // (once) rather than lost; finish with `--status` and a retry, or revoke it.
                 (Some(Generated::Shown(value)), Some(created)) => {
-                    out.staged_unproven(api_key, created, value)?
+                    print_unproven(api_key, created, value, out)?
                 }
                 _ => {}
             }
@@ -124,7 +207,165 @@ async fn stage_on<K: KeyRole>(
 fn not_created(error: &RotationError) -> bool {
     match error.step {
         RotationStep::Validate | RotationStep::FindCurrent | RotationStep::MakeRoom => true,
-        RotationStep::Create => error.call_error().is_some_and(certainly_not_created),
+        RotationStep::Create => error
+            .call_error()
+            .is_some_and(new_secret::certainly_not_created),
         _ => false,
     }
+}
+
+/// `--stage`: the new secret's id, the old one's, what to do next, and the generated value once
+/// (or the file it is in). With `--json`: `api_key`, `staged` (the new secret), `old_secret_id`,
+/// `revoked`, and `secret` or `secret_file` when generated.
+fn print_staged(
+    api_key: &str,
+    for_key: Option<&str>,
+    staged: &StagedView,
+    generated: Option<Generated<'_>>,
+    out: Output,
+) -> Result<(), Failure> {
+    if out.json {
+        let mut object = json!({
+            "api_key": api_key,
+            "staged": staged.secret,
+            "old_secret_id": staged.old_secret_id,
+            "revoked": staged.revoked,
+        });
+        match generated {
+            Some(Generated::Shown(value)) => object["secret"] = json!(value.expose_secret()),
+            Some(Generated::SavedTo(path)) => {
+                object["secret_file"] = json!(path.display().to_string())
+            }
+            None => {}
+        }
+        return out.print_json(&object);
+    }
+    for id in &staged.revoked {
+        out.line(format_args!(
+            "Revoked secret {id} of {api_key} to make room."
+        ));
+    }
+    out.line(format_args!(
+        "Staged secret {} for {api_key} (created {}); the old secret {} keeps working.",
+        staged.secret.id,
+        created(&staged.secret),
+        staged.old_secret_id
+    ));
+    match generated {
+        Some(Generated::Shown(value)) => out.line(format_args!(
+            "New secret (shown only this once): {}",
+            value.expose_secret()
+        )),
+        Some(Generated::SavedTo(path)) => {
+            out.line(format_args!("New secret written to {}", path.display()))
+        }
+        None => {}
+    }
+    let for_flag = for_key.map(|k| format!(" --for {k}")).unwrap_or_default();
+    out.line(format_args!(
+        "Next: give every holder the new secret (VONAGE_API_SECRET_ID={}), then run\n  \
+         vonage-account secrets rotate --retire {}{for_flag}",
+        staged.secret.id, staged.old_secret_id
+    ));
+    Ok(())
+}
+
+/// A generated secret that a failed stage created but did not prove: shown once on stdout (the
+/// error follows on stderr), as it is the only copy.
+fn print_unproven(
+    api_key: &str,
+    created: &Secret,
+    value: &SecretString,
+    out: Output,
+) -> Result<(), Failure> {
+    if out.json {
+        return out.print_json(&json!({
+            "api_key": api_key,
+            "created": created,
+            "proven": false,
+            "secret": value.expose_secret(),
+        }));
+    }
+    out.line(format_args!(
+        "The new secret {} of {api_key} was created but not proven (see the error). Its value, \
+         shown only this once: {}",
+        created.id,
+        value.expose_secret()
+    ));
+    Ok(())
+}
+
+/// `--retire`.
+fn print_retired(api_key: &str, old: &str, retired: Retired, out: Output) -> Result<(), Failure> {
+    let already_gone = !matches!(retired, Retired::Revoked);
+    if out.json {
+        return out.print_json(&json!({
+            "api_key": api_key,
+            "retired": old,
+            "already_gone": already_gone,
+        }));
+    }
+    if already_gone {
+        out.line(format_args!(
+            "Secret {old} of {api_key} is already gone: nothing to retire."
+        ));
+    } else {
+        out.line(format_args!(
+            "Retired secret {old} of {api_key}: it no longer works."
+        ));
+    }
+    Ok(())
+}
+
+/// `--status`. With `--json`: `api_key`, `state` (`settled`, `staged` or `empty`), `secrets`
+/// (oldest first), `old` and `staged` (`null` unless staged).
+fn print_state(
+    api_key: &str,
+    for_key: Option<&str>,
+    state: &RotationState,
+    out: Output,
+) -> Result<(), Failure> {
+    let name = match state {
+        RotationState::Settled { .. } => "settled",
+        RotationState::Staged { .. } => "staged",
+        _ => "empty",
+    };
+    if out.json {
+        return out.print_json(&json!({
+            "api_key": api_key,
+            "state": name,
+            "secrets": state.secrets().collect::<Vec<_>>(),
+            "old": state.old(),
+            "staged": state.staged(),
+        }));
+    }
+    match (state.old(), state.staged()) {
+        (Some(old), Some(staged)) => {
+            let for_flag = for_key.map(|k| format!(" --for {k}")).unwrap_or_default();
+            out.line(format_args!("Key {api_key} has a staged rotation:"));
+            out.line(format_args!(
+                "  old     {}  created {}",
+                old.id,
+                created(old)
+            ));
+            out.line(format_args!(
+                "  staged  {}  created {}",
+                staged.id,
+                created(staged)
+            ));
+            out.line(format_args!(
+                "Once every holder uses the staged secret: vonage-account secrets rotate --retire {}{for_flag}",
+                old.id
+            ));
+        }
+        _ => match state.secrets().next() {
+            Some(current) => out.line(format_args!(
+                "Key {api_key} has one secret, {} (created {}): nothing is staged.",
+                current.id,
+                created(current)
+            )),
+            None => out.line(format_args!("Key {api_key} lists no secret.")),
+        },
+    }
+    Ok(())
 }

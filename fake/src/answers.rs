@@ -64,7 +64,7 @@ pub(crate) fn problem(status: StatusCode, type_uri: &str, title: &str, detail: &
 ///   `{"error-code":"401","error-code-label":"authentication failed"}`.
 pub(crate) fn unauthorized(api: Api, shape: ErrorShape) -> Answer {
     match (api, shape) {
-        (Api::Secrets, _) => problem(
+        (Api::Secrets | Api::Subaccounts, _) => problem(
             StatusCode::UNAUTHORIZED,
             "https://developer.nexmo.com/api-errors#unauthorized",
             "Invalid credentials supplied",
@@ -113,6 +113,8 @@ pub(crate) fn invalid_parameters(api: Api, detail: &str, params: &[(String, Stri
     let type_uri = match api {
         Api::Account => ACCOUNT_VALIDATION.to_owned(),
         Api::Secrets => format!("{SECRET_ERRORS}#validation"),
+        // The Subaccounts API answers validation errors with 422.
+        Api::Subaccounts => return super::subaccounts::invalid_parameters(params),
     };
     let params: Vec<_> = params
         .iter()

@@ -64,6 +64,10 @@ pub enum FaultKind {
         #[serde(default = "default_rate_limit")]
         limit: u32,
     },
+    /// Handle the request as usual (its effects happen: a transfer is made, a sub-account
+    /// created), then close the connection without answering: the answer is lost after the
+    /// commit, as when a network breaks at the worst moment.
+    CommitThenDrop,
 }
 
 /// The portal's example `X-RateLimit-Limit`.
@@ -184,6 +188,11 @@ impl Fault {
         Fault::new(FaultKind::DropConnection)
     }
 
+    /// The request is handled (it takes effect), then the connection closed without an answer.
+    pub fn commit_then_drop() -> Fault {
+        Fault::new(FaultKind::CommitThenDrop)
+    }
+
     /// A 200 with a body of `bytes` bytes.
     pub fn huge_body(bytes: usize) -> Fault {
         Fault::new(FaultKind::HugeBody { bytes })
@@ -266,6 +275,10 @@ pub(crate) async fn apply(fault: FaultKind, handle: impl FnOnce() -> Response) -
         )
             .into_response(),
         FaultKind::DropConnection => Response::new(Body::new(BrokenBody)),
+        FaultKind::CommitThenDrop => {
+            drop(handle());
+            Response::new(Body::new(BrokenBody))
+        }
         FaultKind::HugeBody { bytes } => {
             let mut text = String::with_capacity(bytes);
             text.push_str("{\"padding\":\"");

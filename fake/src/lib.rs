@@ -57,6 +57,7 @@ mod routes;
 mod secrets;
 mod server;
 mod state;
+mod subaccounts;
 // The fake's HTTPS uses the crate's rustls and its provider; without one, `tls(true)` is an error.
 #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
 mod tls;
@@ -81,6 +82,10 @@ pub use server::RecordedRequest;
 pub use state::{
     AccountPatch, AccountView, ErrorShape, SecretView, Seed, SeedSecret, SeedSettings,
     SubAccountSeed,
+};
+pub use subaccounts::{
+    DEFAULT_MAX_SUBACCOUNTS, SeedNumber, SeedSubaccount, SeedSubaccounts, SubaccountPatch,
+    SubaccountView, SubaccountsPatch, SubaccountsView, TransferView,
 };
 pub use vonage_account::Operation;
 

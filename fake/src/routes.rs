@@ -9,6 +9,7 @@ use super::{
     answers::{Answer, credentials, key_not_found, unauthorized},
     contract, pricing, secrets,
     state::Accounts,
+    subaccounts::{self, Kind, as_primary},
 };
 use vonage_account::{Api, Operation};
 
@@ -93,6 +94,47 @@ pub(crate) fn dispatch(
                 secrets::revoke(a, id.unwrap_or_default())
             })
         }
+        Operation::RetrieveSubaccountsList => {
+            as_primary(accounts, &caller, operation, request.path, |a| {
+                subaccounts::list(a)
+            })
+        }
+        Operation::CreateSubAccount => {
+            as_primary(accounts, &caller, operation, request.path, |a| {
+                subaccounts::create(a, body)
+            })
+        }
+        Operation::RetrieveSubaccount => {
+            let sub = operation.path_param(request.path, "subaccount_key");
+            as_primary(accounts, &caller, operation, request.path, |a| {
+                subaccounts::get(a, sub.unwrap_or_default())
+            })
+        }
+        Operation::ModifySubaccount => {
+            let sub = operation.path_param(request.path, "subaccount_key");
+            as_primary(accounts, &caller, operation, request.path, |a| {
+                subaccounts::modify(a, sub.unwrap_or_default(), body)
+            })
+        }
+        Operation::RetrieveCreditTransfers => {
+            as_primary(accounts, &caller, operation, request.path, |a| {
+                subaccounts::transfers(a, Kind::Credit, request.query)
+            })
+        }
+        Operation::TransferCredit => as_primary(accounts, &caller, operation, request.path, |a| {
+            subaccounts::transfer(a, Kind::Credit, body)
+        }),
+        Operation::RetrieveBalanceTransfers => {
+            as_primary(accounts, &caller, operation, request.path, |a| {
+                subaccounts::transfers(a, Kind::Balance, request.query)
+            })
+        }
+        Operation::TransferBalance => as_primary(accounts, &caller, operation, request.path, |a| {
+            subaccounts::transfer(a, Kind::Balance, body)
+        }),
+        Operation::TransferNumber => as_primary(accounts, &caller, operation, request.path, |a| {
+            subaccounts::transfer_number(a, body)
+        }),
     }
 }
 
@@ -101,7 +143,7 @@ pub(crate) fn authenticated(accounts: &Accounts, request: &Incoming<'_>) -> Opti
     // The Account API also takes the legacy query-parameter credentials; the others only Basic.
     let allow_query = match request.operation?.api() {
         Api::Account => true,
-        Api::Secrets => false,
+        Api::Secrets | Api::Subaccounts => false,
     };
     let (caller, secret) = credentials(request.headers, request.query, allow_query)?;
     accounts.authenticate(&caller, &secret).then_some(caller)

@@ -160,9 +160,12 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
         body: &body,
         webhook_refusals,
     };
-    let handled = fault
-        .as_ref()
-        .is_none_or(|f| matches!(f, FaultKind::Delay { .. } | FaultKind::TruncatedBody));
+    let handled = fault.as_ref().is_none_or(|f| {
+        matches!(
+            f,
+            FaultKind::Delay { .. } | FaultKind::TruncatedBody | FaultKind::CommitThenDrop
+        )
+    });
     let webhook_refusals = if handled {
         check_webhooks(shared, &incoming(&[])).await
     } else {
@@ -174,7 +177,10 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
         let a = routes::dispatch(&mut shared.lock().accounts, &incoming, &mut warnings);
         into_response(a)
     };
-    let dropped = matches!(fault, Some(FaultKind::DropConnection));
+    let dropped = matches!(
+        fault,
+        Some(FaultKind::DropConnection | FaultKind::CommitThenDrop)
+    );
     let response = match fault {
         None => handle(),
         Some(fault) => faults::apply(fault, handle).await,
@@ -275,6 +281,11 @@ fn control_path(shared: &Arc<Shared>, method: &str, path: &str, body: &Bytes) ->
         ("POST", "reset") => {
             reset(shared);
             json(StatusCode::OK, serde_json::json!({"reset": true}))
+        }
+        (method, path) if path == "subaccounts" || path.starts_with("subaccounts/") => {
+            let (status, value) =
+                super::subaccounts::control(shared, method, &path["subaccounts".len()..], body);
+            json(status, value)
         }
         (method, path) if path.starts_with("accounts/") => {
             let (status, value) = control_account(shared, method, &path["accounts/".len()..], body);

@@ -100,6 +100,9 @@ pub struct Seed {
     /// only checked for form. The request Vonage sends and the error it answers are not
     /// documented; these are the fake's own choices.
     pub check_webhooks: bool,
+    /// The Subaccounts API: provisioning, limits, the primary's credit, the sub-accounts'
+    /// details, the numbers each account owns.
+    pub subaccounts: super::subaccounts::SeedSubaccounts,
 }
 
 /// Which of the documented shapes an Account API error takes, where Vonage's sources disagree.
@@ -223,6 +226,7 @@ impl Default for Seed {
             top_up_refusal: ErrorShape::Legacy,
             check_webhooks: false,
             pricing: SeedPricing::default(),
+            subaccounts: super::subaccounts::SeedSubaccounts::default(),
         }
     }
 }
@@ -320,6 +324,8 @@ pub(crate) struct Accounts {
     pub(crate) by_key: BTreeMap<String, AccountState>,
     pub(crate) behaviour: Behaviour,
     pub(crate) prices: PriceTable,
+    /// The Subaccounts API's state (`subaccounts.rs`).
+    pub(crate) subaccounts: super::subaccounts::Registry,
 }
 
 fn new_secret(value: &str) -> StoredSecret {
@@ -408,8 +414,10 @@ impl Accounts {
                 },
             );
         }
+        let subaccounts = super::subaccounts::Registry::from_seed(seed, &mut by_key)?;
         Ok(Accounts {
             by_key,
+            subaccounts,
             behaviour: Behaviour {
                 lenient: seed.lenient,
                 account_401: seed.account_401,

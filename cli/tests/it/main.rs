@@ -4,11 +4,9 @@
 
 /// The helpers the library's tests use.
 #[path = "../../../tests/it/common.rs"]
-#[allow(dead_code)]
 mod common;
 /// The server that echoes credentials back, shared with the library's redaction tests.
 #[path = "../../../tests/it/echo.rs"]
-#[allow(dead_code)]
 mod echo;
 
 mod cli;

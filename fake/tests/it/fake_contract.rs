@@ -296,6 +296,34 @@ async fn the_crate_itself_keeps_the_contract() {
     client.secrets().get(&created.id).await.unwrap();
     client.secrets().list().await.unwrap();
     client.secrets().revoke(&created.id).await.unwrap();
+    let subs = client.subaccounts();
+    let new = vonage_account::NewSubaccount::new("Contract")
+        .own_balance()
+        .secret("Contract-Secret-1");
+    let sub = subs.create(&new).await.unwrap().subaccount.api_key;
+    subs.get(&sub).await.unwrap();
+    subs.update(
+        &sub,
+        &vonage_account::SubaccountUpdate::new().name("Renamed"),
+    )
+    .await
+    .unwrap();
+    let primary = fake.api_key();
+    let transfer = vonage_account::MoneyTransfer::new(primary, &sub, "1.25").reference("c");
+    subs.transfer_balance(&transfer).await.unwrap();
+    subs.transfer_credit(&transfer).await.unwrap();
+    let since = vonage_account::TransferFilter::since("2020-01-01T00:00:00Z").subaccount(&sub);
+    subs.balance_transfers(&since).await.unwrap();
+    subs.credit_transfers(&since).await.unwrap();
+    subs.transfer_number(&vonage_account::NumberMove::new(
+        primary,
+        &sub,
+        "447700900000",
+        "GB",
+    ))
+    .await
+    .unwrap();
+    subs.list().await.unwrap();
     let log = fake.requests();
     let mut seen: Vec<_> = log.iter().filter_map(|r| r.route).collect();
     seen.sort();

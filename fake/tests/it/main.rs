@@ -11,4 +11,5 @@ mod fake;
 mod fake_answers;
 mod fake_contract;
 mod fake_state;
+mod fake_subaccounts;
 mod fake_tls;
