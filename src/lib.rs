@@ -275,6 +275,7 @@ mod pace;
 mod pricing;
 mod redact;
 mod retry;
+mod rotate_all;
 mod rotation;
 mod secrets;
 mod subaccounts;
@@ -337,6 +338,11 @@ pub use subaccounts::{
     NumberMove, NumberTransfer, PrimaryAccount, SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN,
     Settlement, Subaccount, SubaccountList, SubaccountUpdate, Subaccounts, Transfer,
     TransferFilter, TransferKind, UnknownOutcome,
+};
+
+// Every sub-account's secret rotated in two phases (its own block, as the Subaccounts API's).
+pub use rotate_all::{
+    DEFAULT_ROTATE_ALL_CONCURRENCY, ForSubaccount, RetiredSubaccount, RotateAll, StagedSubaccount,
 };
 
 /// The README's examples, compiled as doctests.
