@@ -15,8 +15,10 @@ mod new_secret;
 mod output;
 mod pricing;
 mod rotate;
+mod rotate_all;
 mod secrets;
 mod settings;
+mod subaccounts;
 mod top_up;
 
 use std::process::ExitCode;
@@ -34,7 +36,8 @@ Exit codes:
   2  usage or validation error, or missing/invalid credentials (nothing was sent)
   3  the API answered with an error (the message has the status, problem title and detail, and
      the request id)
-  4  network error, timeout, or an answer that could not be decoded
+  4  network error, timeout, or an answer that could not be decoded; or a create or transfer
+     whose outcome is unknown (it was not sent again: the message says how to settle it)
 
 Environment:
   VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
@@ -80,6 +83,11 @@ enum Command {
     /// line with performance data; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN
     #[command(subcommand)]
     Check(check::CheckCommand),
+
+    /// The primary account's sub-accounts: list, show, create, update, and move credit, balance
+    /// and numbers between them
+    #[command(subcommand)]
+    Subaccounts(subaccounts::SubaccountsCommand),
 
     /// Run the fake Vonage server (both APIs) until SIGINT or SIGTERM
     FakeServer(fake_server::FakeServerArgs),
@@ -138,6 +146,7 @@ async fn run(command: &Command, ctx: &Context, out: Output) -> Result<(), Failur
         // Handled in `main`: its exit codes are the monitoring convention's.
         Command::Check(_) => Ok(()),
         Command::FakeServer(args) => fake_server::run(args, ctx, out).await,
+        Command::Subaccounts(command) => subaccounts::run(command, ctx, out).await,
     }
 }
 

@@ -66,6 +66,14 @@ pub enum Failure {
     Rotation(Box<RotationError>),
     /// Something local failed (the fake server could not listen, the runtime did not start).
     Io(String),
+    /// A command over several sub-accounts (`secrets rotate --all-subaccounts`) that did not
+    /// complete on all of them: each has its line on stdout; the code is the worst one's.
+    Several {
+        /// The worst exit code among them.
+        code: u8,
+        /// How many did not complete.
+        message: String,
+    },
 }
 
 impl From<Error> for Failure {
@@ -93,6 +101,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => EXIT_USAGE,
             Failure::Io(_) => EXIT_NETWORK,
+            Failure::Several { code, .. } => *code,
             Failure::Call(error) => call_exit_code(error),
             // A refusal changed nothing: the key's state does not allow what was asked.
             Failure::Rotation(rotation) => rotation.call_error().map_or(EXIT_USAGE, call_exit_code),
@@ -104,7 +113,7 @@ impl Failure {
         match self {
             Failure::Call(error) => Some(error),
             Failure::Rotation(rotation) => rotation.call_error(),
-            Failure::Usage(_) | Failure::Io(_) => None,
+            Failure::Usage(_) | Failure::Io(_) | Failure::Several { .. } => None,
         }
     }
 
@@ -114,6 +123,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => "usage",
             Failure::Io(_) => "io",
+            Failure::Several { .. } => "several",
             Failure::Call(error) => error.kind().as_str(),
             Failure::Rotation(rotation) => rotation.kind().as_str(),
         }
@@ -123,7 +133,9 @@ impl Failure {
     /// request id, never a credential, and server text already escaped.
     fn message(&self) -> String {
         let text = match self {
-            Failure::Usage(message) | Failure::Io(message) => message.clone(),
+            Failure::Usage(message) | Failure::Io(message) | Failure::Several { message, .. } => {
+                message.clone()
+            }
             Failure::Call(error) => error.to_string(),
             Failure::Rotation(rotation) => rotation.to_string(),
         };
@@ -184,6 +196,9 @@ impl Output {
                     _ => None,
                 });
             }
+            if let Some(unknown) = failure.call_error().and_then(Error::outcome_unknown) {
+                object["outcome_unknown"] = crate::subaccounts::unknown_json(unknown);
+            }
             if let Failure::Rotation(rotation) = failure {
                 object["step"] = json!(rotation.step.to_string());
                 object["created"] = json!(rotation.created);
@@ -219,6 +234,8 @@ pub fn created(secret: &Secret) -> String {
 fn call_exit_code(error: &Error) -> u8 {
     match error.kind() {
         ErrorKind::Config | ErrorKind::Validation | ErrorKind::RotationRefused => EXIT_USAGE,
+        // It may have been done; the cause may be a 5xx answer, but nothing says what happened.
+        ErrorKind::OutcomeUnknown => EXIT_NETWORK,
         _ if error.api().is_some() => EXIT_API,
         _ => EXIT_NETWORK,
     }

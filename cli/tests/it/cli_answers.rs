@@ -67,6 +67,66 @@ fn command(op: Operation) -> Vec<&'static str> {
         Operation::RetrievePricingCountry => vec!["pricing", "sms", "--country", "DE"],
         Operation::RetrievePricingAllCountries => vec!["pricing", "voice", "--all"],
         Operation::RetrievePrefixPricing => vec!["pricing", "sms-transit", "--prefix", "44"],
+        Operation::RetrieveSubaccountsList => vec!["subaccounts", "list"],
+        Operation::CreateSubAccount => vec!["subaccounts", "create", "--name", "Acme"],
+        Operation::RetrieveSubaccount => vec!["subaccounts", "show", "sub12345"],
+        Operation::ModifySubaccount => vec!["subaccounts", "update", "sub12345", "--suspend"],
+        Operation::RetrieveCreditTransfers => {
+            vec![
+                "subaccounts",
+                "transfers",
+                "credit",
+                "--since",
+                "2026-01-01T00:00:00Z",
+            ]
+        }
+        Operation::TransferCredit => {
+            vec![
+                "subaccounts",
+                "transfer",
+                "credit",
+                "--from",
+                ECHO_KEY,
+                "--to",
+                "sub12345",
+                "--amount",
+                "1.50",
+            ]
+        }
+        Operation::RetrieveBalanceTransfers => {
+            vec![
+                "subaccounts",
+                "transfers",
+                "balance",
+                "--since",
+                "2026-01-01T00:00:00Z",
+            ]
+        }
+        Operation::TransferBalance => {
+            vec![
+                "subaccounts",
+                "transfer",
+                "balance",
+                "--from",
+                ECHO_KEY,
+                "--to",
+                "sub12345",
+                "--amount",
+                "1.50",
+            ]
+        }
+        Operation::TransferNumber => vec![
+            "subaccounts",
+            "transfer-number",
+            "--from",
+            ECHO_KEY,
+            "--to",
+            "sub12345",
+            "--number",
+            "447700900000",
+            "--country",
+            "GB",
+        ],
     }
 }
 

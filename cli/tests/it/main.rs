@@ -14,3 +14,4 @@ mod cli_answers;
 mod cli_generate;
 mod cli_pricing;
 mod cli_rotate;
+mod cli_subaccounts;
