@@ -30,6 +30,7 @@ mod pricing;
 mod redaction;
 mod reliability;
 mod request_ids;
+mod rotate_all;
 mod rotation;
 mod service;
 mod tls;

@@ -14,4 +14,5 @@ mod cli_answers;
 mod cli_generate;
 mod cli_pricing;
 mod cli_rotate;
+mod cli_rotate_all;
 mod cli_subaccounts;
