@@ -93,6 +93,31 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`Client::subaccounts`] is the Subaccounts API: list the primary and its sub-accounts with
+//! the totals, create one (its secret comes back once, as a [`SecretString`]), rename, suspend
+//! or reactivate it, give it a balance of its own, move credit or balance between it and the
+//! primary, list those transfers, and move numbers. A create or a transfer is never sent twice:
+//! when its answer is lost the error is [`ErrorKind::OutcomeUnknown`], and
+//! [`Subaccounts::settle`] finds out whether it was done (by the transfer's `reference`, made
+//! for each call when none is given, or by the new sub-account's name and creation time).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vonage_account::Error> {
+//! # let fake = vonage_account_fake::FakeVonage::start().await;
+//! # let client = fake.client();
+//! use vonage_account::{ExposeSecret, MoneyTransfer, NewSubaccount};
+//!
+//! let subaccounts = client.subaccounts();
+//! let customer = subaccounts.create(&NewSubaccount::new("Acme Ltd").own_balance()).await?;
+//! let secret = customer.secret.expose_secret(); // store it now: it is never shown again
+//! # let _ = secret;
+//! let key = customer.api_key();
+//! subaccounts.transfer_balance(&MoneyTransfer::new(client.api_key(), key, "10.00")).await?;
+//! subaccounts.secrets(key).list().await?; // its secrets, with the primary's credentials
+//! # Ok(()) }
+//! ```
+//!
 //! # Errors and retries
 //!
 //! Every failure is one [`Error`]; [`Error::kind`] gives an [`ErrorKind`] to branch on without

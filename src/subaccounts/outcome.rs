@@ -179,7 +179,11 @@ pub(crate) fn classify(
 
 /// A number transfer sent again after an unknown outcome, refused because the number is not
 /// `from`'s or is `to`'s already: it may have moved on the first attempt.
-pub(crate) fn number_refusal_after_unknown(error: Error, asked: Asked, sent_at: DateTime<Utc>) -> Error {
+pub(crate) fn number_refusal_after_unknown(
+    error: Error,
+    asked: Asked,
+    sent_at: DateTime<Utc>,
+) -> Error {
     let moved_maybe = matches!(
         error.kind(),
         ErrorKind::InvalidNumberTransfer | ErrorKind::TransferConflict

@@ -12,7 +12,8 @@ use crate::common;
 use common::*;
 use serde_json::{Value, json};
 use vonage_account::{
-    Client, Error, ErrorBody, ErrorKind, InvalidParameter, Operation, Problem, ServiceType,
+    Client, Error, ErrorBody, ErrorKind, ExposeSecret, InvalidParameter, MoneyTransfer,
+    NewSubaccount, NumberMove, Operation, Problem, ServiceType, TransferFilter,
 };
 use vonage_account_fake::{Fault, FaultKind};
 
@@ -31,6 +32,9 @@ type Decoded = Result<Value, Error>;
 /// Calls `op` through the facade, or `None` for an operation this table does not know yet.
 async fn call(client: &Client, op: Operation) -> Option<Decoded> {
     let secrets = client.secrets();
+    let subs = client.subaccounts();
+    let since = TransferFilter::since("2023-06-12T00:00:00Z");
+    let transfer = MoneyTransfer::new(DOC_KEY, "asdfzxcv", "0.5").reference("test transfer");
     Some(match op {
         Operation::GetAccountBalance => client
             .account()
@@ -78,7 +82,40 @@ async fn call(client: &Client, op: Operation) -> Option<Decoded> {
             .prefix(ServiceType::SmsTransit, "44")
             .await
             .map(|c| serde_json::to_value(c).unwrap()),
+        Operation::RetrieveSubaccountsList => subs.list().await.map(text),
+        Operation::CreateSubAccount => subs
+            .create(&NewSubaccount::new("my subaccount"))
+            .await
+            .map(|c| json!({"subaccount": text(c.subaccount), "secret": c.secret.expose_secret()})),
+        Operation::RetrieveSubaccount => subs.get("asdfzxcv").await.map(text),
+        Operation::ModifySubaccount => subs.suspend("asdfzxcv").await.map(text),
+        Operation::RetrieveCreditTransfers => subs.credit_transfers(&since).await.map(text),
+        Operation::TransferCredit => subs.transfer_credit(&transfer).await.map(text),
+        Operation::RetrieveBalanceTransfers => subs.balance_transfers(&since).await.map(text),
+        Operation::TransferBalance => subs.transfer_balance(&transfer).await.map(text),
+        Operation::TransferNumber => subs
+            .transfer_number(&NumberMove::new(DOC_KEY, "asdfzxcv", "12345678901", "US"))
+            .await
+            .map(text),
     })
+}
+
+/// A value as the JSON text the crate serializes it to (a `Value` would round money to a float,
+/// and this is where every digit must be seen).
+fn text<T: serde::Serialize>(value: T) -> Value {
+    Value::String(serde_json::to_string(&value).unwrap())
+}
+
+/// Whether a 5xx answer to `op` leaves its outcome unknown: it moves money or creates, and a
+/// gateway may answer 5xx after Vonage did it.
+fn unknown_on_5xx(op: Operation) -> bool {
+    matches!(
+        op,
+        Operation::CreateSubAccount
+            | Operation::TransferCredit
+            | Operation::TransferBalance
+            | Operation::TransferNumber
+    )
 }
 
 /// Every operation of the table, failing the test with the names of those [`call`] lacks.
@@ -98,6 +135,15 @@ fn operations() -> Vec<Operation> {
                     | Operation::RetrievePricingCountry
                     | Operation::RetrievePricingAllCountries
                     | Operation::RetrievePrefixPricing
+                    | Operation::RetrieveSubaccountsList
+                    | Operation::CreateSubAccount
+                    | Operation::RetrieveSubaccount
+                    | Operation::ModifySubaccount
+                    | Operation::RetrieveCreditTransfers
+                    | Operation::TransferCredit
+                    | Operation::RetrieveBalanceTransfers
+                    | Operation::TransferBalance
+                    | Operation::TransferNumber
             )
         })
         .map(|op| op.id().to_owned())
@@ -317,6 +363,7 @@ fn kind_of(status: u16) -> ErrorKind {
         401 => ErrorKind::Unauthorized,
         403 => ErrorKind::Forbidden,
         404 => ErrorKind::NotFound,
+        422 => ErrorKind::InvalidParameters,
         429 => ErrorKind::RateLimited,
         500..=599 => ErrorKind::ServerError,
         _ => ErrorKind::OtherApi,
@@ -354,9 +401,20 @@ async fn every_operation_decodes_every_error_shape_whole() {
                     serde_json::from_str::<Value>(body).ok(),
                     "{case}: every member of a JSON body is kept"
                 );
-                assert_eq!(err.kind(), kind_of(status), "{case}");
+                // A 5xx to a create or a transfer leaves its outcome unknown; the answer is
+                // its cause, whole.
+                let (kind, message) = match err.outcome_unknown() {
+                    Some(unknown) => {
+                        assert!(unknown_on_5xx(op) && status >= 500, "{case}: {err}");
+                        (unknown.cause.kind(), unknown.cause.to_string())
+                    }
+                    None => {
+                        assert!(!(unknown_on_5xx(op) && status >= 500), "{case}: {err}");
+                        (err.kind(), err.to_string())
+                    }
+                };
+                assert_eq!(kind, kind_of(status), "{case}");
                 let request_id = api.request_id.as_deref().expect("a request id");
-                let message = err.to_string();
                 assert!(
                     message.starts_with(&format!("Vonage answered {status}")),
                     "{case}: {message}"
@@ -541,7 +599,230 @@ fn successes() -> Vec<Success> {
         Ok(json!({"mo_callback_url": mo, "dr_callback_url": dr,
                   "max_outbound_request": n, "max_inbound_request": n, "max_calls_per_second": n}))
     };
+    // The Subaccounts answers, as the crate serializes what it decoded (every digit).
+    let exactly = |text: &str| Ok(Value::String(text.to_owned()));
+    let created = |sub: &str, secret: &str| Ok(json!({"subaccount": sub, "secret": secret}));
     vec![
+        // Subaccounts, list: the live capture (Python v3 list_subaccounts.json): totals, a
+        // primary without primary_account_api_key and with a null name, a shared sub-account.
+        Success {
+            op: RetrieveSubaccountsList,
+            status: 200,
+            body: r#"{"_links":{"self":{"href":"/accounts/1234asdf/subaccounts"}},"total_balance":9.9999,"total_credit_limit":0.0,"_embedded":{"primary_account":{"api_key":"1234asdf","name":null,"balance":9.9999,"credit_limit":0.0,"suspended":false,"created_at":"2022-03-28T14:16:56.000Z"},"subaccounts":[{"api_key":"qwerasdf","primary_account_api_key":"1234asdf","use_primary_account_balance":true,"name":"test_subaccount","balance":null,"credit_limit":null,"suspended":false,"created_at":"2023-06-07T10:50:44.000Z"}]}}"#,
+            expected: exactly(
+                r#"{"primary_account":{"api_key":"1234asdf","name":null,"balance":9.9999,"credit_limit":0.0,"suspended":false,"created_at":"2022-03-28T14:16:56Z"},"subaccounts":[{"api_key":"qwerasdf","name":"test_subaccount","primary_account_api_key":"1234asdf","use_primary_account_balance":true,"balance":null,"credit_limit":null,"suspended":false,"created_at":"2023-06-07T10:50:44Z"}],"total_balance":9.9999,"total_credit_limit":0.0}"#,
+            ),
+            why: "the live list (Python v3 fixture)",
+        },
+        // The shape of Python v4's list_subaccounts.json: own balances of four decimals whose
+        // sum is the total (29.6672 = 27.4572 + 0.5 + 1.71).
+        Success {
+            op: RetrieveSubaccountsList,
+            status: 200,
+            body: r#"{"_links":{"self":{"href":"/accounts/test_api_key/subaccounts"}},"total_balance":29.6672,"total_credit_limit":0.0000,"_embedded":{"primary_account":{"api_key":"test_api_key","name":"test_name","balance":27.4572,"credit_limit":0.0000,"suspended":false,"created_at":"2022-03-28T14:16:56.000Z"},"subaccounts":[{"api_key":"1234qwer","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"name":"test_subaccount","balance":0.5,"credit_limit":0.0000,"suspended":false,"created_at":"2024-08-28T14:11:32.000Z"},{"api_key":"qwer1234","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"name":"another","balance":1.71,"credit_limit":0.0000,"suspended":true,"created_at":"2024-08-28T14:11:33.000Z"}]}}"#,
+            expected: exactly(
+                r#"{"primary_account":{"api_key":"test_api_key","name":"test_name","balance":27.4572,"credit_limit":0.0000,"suspended":false,"created_at":"2022-03-28T14:16:56Z"},"subaccounts":[{"api_key":"1234qwer","name":"test_subaccount","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"balance":0.5,"credit_limit":0.0000,"suspended":false,"created_at":"2024-08-28T14:11:32Z"},{"api_key":"qwer1234","name":"another","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"balance":1.71,"credit_limit":0.0000,"suspended":true,"created_at":"2024-08-28T14:11:33Z"}],"total_balance":29.6672,"total_credit_limit":0.0000}"#,
+            ),
+            why: "Python v4's list shape",
+        },
+        // The published spec's example (PHP and .NET fixtures): the primary with the
+        // sub-account fields, no totals, no links.
+        Success {
+            op: RetrieveSubaccountsList,
+            status: 200,
+            body: r#"{"_embedded":{"primary_account":{"api_key":"bbe6222f","name":"Subaccount department A","primary_account_api_key":"acc6111f","use_primary_account_balance":true,"created_at":"2018-03-02T16:34:49Z","suspended":false,"balance":100.25,"credit_limit":-100.25},"subaccounts":[{"api_key":"bbe6222f","name":"Subaccount department A","primary_account_api_key":"acc6111f","use_primary_account_balance":true,"created_at":"2018-03-02T16:34:49Z","suspended":false,"balance":100.25,"credit_limit":-100.25}]}}"#,
+            expected: exactly(
+                r#"{"primary_account":{"api_key":"bbe6222f","name":"Subaccount department A","balance":100.25,"credit_limit":-100.25,"suspended":false,"created_at":"2018-03-02T16:34:49Z"},"subaccounts":[{"api_key":"bbe6222f","name":"Subaccount department A","primary_account_api_key":"acc6111f","use_primary_account_balance":true,"balance":100.25,"credit_limit":-100.25,"suspended":false,"created_at":"2018-03-02T16:34:49Z"}],"total_balance":null,"total_credit_limit":null}"#,
+            ),
+            why: "the published spec's example",
+        },
+        // Create: the live answer with its secret (Python v3 subaccount.json), 200 not 201.
+        Success {
+            op: CreateSubAccount,
+            status: 200,
+            body: r#"{"api_key":"asdfzxcv","secret":"Password123","primary_account_api_key":"1234asdf","use_primary_account_balance":true,"name":"my subaccount","balance":null,"credit_limit":null,"suspended":false,"created_at":"2023-06-09T02:23:21.327Z"}"#,
+            expected: created(
+                r#"{"api_key":"asdfzxcv","name":"my subaccount","primary_account_api_key":"1234asdf","use_primary_account_balance":true,"balance":null,"credit_limit":null,"suspended":false,"created_at":"2023-06-09T02:23:21.327Z"}"#,
+                "Password123",
+            ),
+            why: "the live create (Python v3 fixture)",
+        },
+        Success {
+            op: CreateSubAccount,
+            status: 200,
+            body: r#"{"api_key":"1234qwer","secret":"SuperSecr3t","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"name":"test_subaccount","balance":0.0000,"credit_limit":0.0000,"suspended":false,"created_at":"2024-08-28T14:11:32.000Z"}"#,
+            expected: created(
+                r#"{"api_key":"1234qwer","name":"test_subaccount","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"balance":0.0000,"credit_limit":0.0000,"suspended":false,"created_at":"2024-08-28T14:11:32Z"}"#,
+                "SuperSecr3t",
+            ),
+            why: "an own balance of 0.0000 (Python v4 create_subaccount.json)",
+        },
+        Success {
+            op: CreateSubAccount,
+            status: 201,
+            body: r#"{"api_key":"asdfzxcv","secret":"Password123","name":"n","use_primary_account_balance":true,"suspended":false,"created_at":"2023-06-09T02:23:21Z"}"#,
+            expected: created(
+                r#"{"api_key":"asdfzxcv","name":"n","primary_account_api_key":null,"use_primary_account_balance":true,"balance":null,"credit_limit":null,"suspended":false,"created_at":"2023-06-09T02:23:21Z"}"#,
+                "Password123",
+            ),
+            why: "any 2xx; balances absent rather than null",
+        },
+        // Created, but the answer cannot be read: the outcome is unknown (never resent).
+        Success {
+            op: CreateSubAccount,
+            status: 204,
+            body: "",
+            expected: Err(ErrorKind::OutcomeUnknown),
+            why: "a 204 without the new secret",
+        },
+        Success {
+            op: RetrieveSubaccount,
+            status: 200,
+            body: r#"{"api_key":"1234qwer","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"name":"test_subaccount","balance":0.0000,"credit_limit":0.0000,"suspended":false,"created_at":"2024-08-28T14:11:32.000Z"}"#,
+            expected: exactly(
+                r#"{"api_key":"1234qwer","name":"test_subaccount","primary_account_api_key":"test_api_key","use_primary_account_balance":false,"balance":0.0000,"credit_limit":0.0000,"suspended":false,"created_at":"2024-08-28T14:11:32Z"}"#,
+            ),
+            why: "Python v4 get_subaccount.json",
+        },
+        Success {
+            op: RetrieveSubaccount,
+            status: 200,
+            body: r#"{"api_key":"bbe6222f","name":"Subaccount department A","primary_account_api_key":"acc6111f","use_primary_account_balance":true,"created_at":"2018-03-02T16:34:49Z","suspended":false,"balance":100.25,"credit_limit":-100.25,"extra":{"x":1}}"#,
+            expected: exactly(
+                r#"{"api_key":"bbe6222f","name":"Subaccount department A","primary_account_api_key":"acc6111f","use_primary_account_balance":true,"balance":100.25,"credit_limit":-100.25,"suspended":false,"created_at":"2018-03-02T16:34:49Z"}"#,
+            ),
+            why: "the published spec's example, with a field the crate does not know",
+        },
+        Success {
+            op: RetrieveSubaccount,
+            status: 200,
+            body: r#"{"api_key":"bbe6222f","use_primary_account_balance":true,"suspended":false,"created_at":"2018-03-02T16:34:49Z"}"#,
+            expected: Err(ErrorKind::Decode),
+            why: "a sub-account without a name is not invented one",
+        },
+        Success {
+            op: ModifySubaccount,
+            status: 200,
+            body: r#"{"api_key":"asdfzxcv","primary_account_api_key":"1234asdf","use_primary_account_balance":false,"name":"my modified subaccount","balance":0,"credit_limit":0,"suspended":true,"created_at":"2023-06-09T02:23:21.327Z"}"#,
+            expected: exactly(
+                r#"{"api_key":"asdfzxcv","name":"my modified subaccount","primary_account_api_key":"1234asdf","use_primary_account_balance":false,"balance":0,"credit_limit":0,"suspended":true,"created_at":"2023-06-09T02:23:21.327Z"}"#,
+            ),
+            why: "integer zeros (Python v3 modified_subaccount.json)",
+        },
+        // Transfer lists: live (underscore, `id`), the spec's (hyphen, `credit_transfer_id`).
+        Success {
+            op: RetrieveCreditTransfers,
+            status: 200,
+            body: r#"{"_links":{"self":{"href":"/accounts/1234asdf/credit-transfers"}},"_embedded":{"credit_transfers":[{"from":"1234asdf","to":"asdfzxcv","amount":0.5,"reference":"test credit transfer","id":"7380eecb-b82c-46e8-9478-af6b5793af1b","created_at":"2023-06-12T17:31:48.000Z"},{"from":"1234asdf","to":"asdfzxcv","amount":0.5,"reference":"","id":"83c4da50-9d42-434d-aaa9-76cf3109e9a5","created_at":"2023-06-12T17:20:01.000Z"}]}}"#,
+            expected: exactly(
+                r#"[{"id":"7380eecb-b82c-46e8-9478-af6b5793af1b","amount":0.5,"from":"1234asdf","to":"asdfzxcv","reference":"test credit transfer","created_at":"2023-06-12T17:31:48Z","primary_account_api_key":null},{"id":"83c4da50-9d42-434d-aaa9-76cf3109e9a5","amount":0.5,"from":"1234asdf","to":"asdfzxcv","reference":null,"created_at":"2023-06-12T17:20:01Z","primary_account_api_key":null}]"#,
+            ),
+            why: "the live list (Python v3 list_credit_transfers.json); an empty reference is none",
+        },
+        Success {
+            op: RetrieveCreditTransfers,
+            status: 200,
+            body: r#"{"_embedded":{"credit-transfers":[{"credit_transfer_id":"07b5-46e1-a527-85530e625800","amount":123.45,"from":"7c9738e6","to":"ad6dc56f","reference":"This gets added to the audit log","created_at":"2019-03-02T16:34:49Z"}]}}"#,
+            expected: exactly(
+                r#"[{"id":"07b5-46e1-a527-85530e625800","amount":123.45,"from":"7c9738e6","to":"ad6dc56f","reference":"This gets added to the audit log","created_at":"2019-03-02T16:34:49Z","primary_account_api_key":null}]"#,
+            ),
+            why: "the published spec (credit-transfers, credit_transfer_id)",
+        },
+        Success {
+            op: RetrieveCreditTransfers,
+            status: 200,
+            body: r#"{"_embedded":{}}"#,
+            expected: exactly("[]"),
+            why: "no transfers in the period",
+        },
+        Success {
+            op: RetrieveBalanceTransfers,
+            status: 200,
+            body: r#"{"_links":{"self":{"href":"/accounts/1234asdf/balance-transfers"}},"_embedded":{"balance_transfers":[{"from":"1234asdf","to":"asdfzxcv","amount":0.5,"reference":"test transfer","id":"7380eecb-b82c-46e8-9478-af6b5793af1b","created_at":"2023-06-12T17:31:48.000Z"}]}}"#,
+            expected: exactly(
+                r#"[{"id":"7380eecb-b82c-46e8-9478-af6b5793af1b","amount":0.5,"from":"1234asdf","to":"asdfzxcv","reference":"test transfer","created_at":"2023-06-12T17:31:48Z","primary_account_api_key":null}]"#,
+            ),
+            why: "the live list (Python v3 list_balance_transfers.json)",
+        },
+        Success {
+            op: RetrieveBalanceTransfers,
+            status: 200,
+            body: r#"{"_embedded":{"balance_transfers":[{"balance_transfer_id":"07b5-46e1-a527-85530e625800","amount":1.00000000,"from":"7c9738e6","to":"ad6dc56f","reference":"","created_at":"2019-03-02T16:34:49Z"}]}}"#,
+            expected: exactly(
+                r#"[{"id":"07b5-46e1-a527-85530e625800","amount":1.00000000,"from":"7c9738e6","to":"ad6dc56f","reference":null,"created_at":"2019-03-02T16:34:49Z","primary_account_api_key":null}]"#,
+            ),
+            why: "the spec's balance_transfer_id, eight decimals (.NET fixture)",
+        },
+        Success {
+            op: RetrieveBalanceTransfers,
+            status: 200,
+            body: r#"{"_embedded":{"balance_transfers":[{"amount":1,"from":"a","to":"b"}]}}"#,
+            expected: Err(ErrorKind::Decode),
+            why: "a transfer without an id in any spelling",
+        },
+        // Transfers: live (`id`, masterAccountId, _links) and the spec's.
+        Success {
+            op: TransferBalance,
+            status: 200,
+            body: r#"{"masterAccountId":"1234asdf","_links":{"self":{"href":"/accounts/1234asdf/balance-transfers/83c4da50-9d42-434d-aaa9-76cf3109e9a5"}},"from":"1234asdf","to":"asdfzxcv","amount":0.5,"reference":"test balance transfer","id":"83c4da50-9d42-434d-aaa9-76cf3109e9a5","created_at":"2023-06-12T17:20:00.000Z"}"#,
+            expected: exactly(
+                r#"{"id":"83c4da50-9d42-434d-aaa9-76cf3109e9a5","amount":0.5,"from":"1234asdf","to":"asdfzxcv","reference":"test balance transfer","created_at":"2023-06-12T17:20:00Z","primary_account_api_key":"1234asdf"}"#,
+            ),
+            why: "the live transfer (Python v3 balance_transfer.json)",
+        },
+        Success {
+            op: TransferBalance,
+            status: 200,
+            body: r#"{"balance_transfer_id":"07b5-46e1-a527-85530e625800","amount":123.45,"from":"7c9738e6","to":"ad6dc56f","reference":"This gets added to the audit log","created_at":"2019-03-02T16:34:49Z"}"#,
+            expected: exactly(
+                r#"{"id":"07b5-46e1-a527-85530e625800","amount":123.45,"from":"7c9738e6","to":"ad6dc56f","reference":"This gets added to the audit log","created_at":"2019-03-02T16:34:49Z","primary_account_api_key":null}"#,
+            ),
+            why: "the published spec (balance_transfer_id)",
+        },
+        // Made, but no id can be read: the outcome is unknown (never resent).
+        Success {
+            op: TransferBalance,
+            status: 200,
+            body: r#"{"amount":0.5,"from":"1234asdf","to":"asdfzxcv"}"#,
+            expected: Err(ErrorKind::OutcomeUnknown),
+            why: "a transfer answer without an id",
+        },
+        Success {
+            op: TransferCredit,
+            status: 200,
+            body: r#"{"masterAccountId":"1234asdf","_links":{"self":{"href":"/accounts/1234asdf/credit-transfers/7380eecb-b82c-46e8-9478-af6b5793af1b"}},"from":"1234asdf","to":"asdfzxcv","amount":0.5,"reference":"test credit transfer","id":"7380eecb-b82c-46e8-9478-af6b5793af1b","created_at":"2023-06-12T17:31:48.000Z"}"#,
+            expected: exactly(
+                r#"{"id":"7380eecb-b82c-46e8-9478-af6b5793af1b","amount":0.5,"from":"1234asdf","to":"asdfzxcv","reference":"test credit transfer","created_at":"2023-06-12T17:31:48Z","primary_account_api_key":"1234asdf"}"#,
+            ),
+            why: "the live transfer (Python v3 credit_transfer.json)",
+        },
+        Success {
+            op: TransferCredit,
+            status: 200,
+            body: r#"{"credit_transfer_id":"07b5-46e1-a527-85530e625800","amount":123.45,"from":"7c9738e6","to":"ad6dc56f","reference":"This gets added to the audit log","created_at":"2019-03-02T16:34:49Z"}"#,
+            expected: exactly(
+                r#"{"id":"07b5-46e1-a527-85530e625800","amount":123.45,"from":"7c9738e6","to":"ad6dc56f","reference":"This gets added to the audit log","created_at":"2019-03-02T16:34:49Z","primary_account_api_key":null}"#,
+            ),
+            why: "the published spec (credit_transfer_id)",
+        },
+        Success {
+            op: TransferNumber,
+            status: 200,
+            body: r#"{"from":"1234asdf","to":"asdfzxcv","number":"12345678901","country":"US","masterAccountId":"1234asdf"}"#,
+            expected: exactly(
+                r#"{"number":"12345678901","country":"US","from":"1234asdf","to":"asdfzxcv","primary_account_api_key":"1234asdf"}"#,
+            ),
+            why: "the live number transfer (Python v3 transfer_number.json)",
+        },
+        Success {
+            op: TransferNumber,
+            status: 200,
+            body: r#"{"number":"23507703696","country":"GB","from":"7c9738e6","to":"ad6dc56f"}"#,
+            expected: exactly(
+                r#"{"number":"23507703696","country":"GB","from":"7c9738e6","to":"ad6dc56f","primary_account_api_key":null}"#,
+            ),
+            why: "the published spec's example",
+        },
         // Pricing: the spec example (Node and .NET fixtures are byte-identical).
         Success {
             op: RetrievePricingCountry,

@@ -2,8 +2,11 @@
 //! own parser), the facade, the fake, and the README. An operation added to a spec and nothing
 //! else fails here (or fails to compile in the fake's router), naming the operation.
 
-use vonage_account::{Api, Operation, RetryClass, ServiceType};
-use vonage_account_fake::FakeVonage;
+use vonage_account::{
+    Api, MoneyTransfer, NewSubaccount, NumberMove, Operation, RetryClass, ServiceType,
+    TransferFilter,
+};
+use vonage_account_fake::{FakeVonage, SubaccountPatch};
 
 use crate::build_script;
 
@@ -52,6 +55,11 @@ fn every_host_is_the_spec_server() {
         Api::Secrets.default_base_url(),
         vonage_account::DEFAULT_API_URL
     );
+    // The Subaccounts API lives on the Secret Management host.
+    assert_eq!(
+        Api::Subaccounts.default_base_url(),
+        vonage_account::DEFAULT_API_URL
+    );
 }
 
 /// Calls `op` through the facade against the fake. Every operation must have an arm: one added to
@@ -62,6 +70,9 @@ async fn call_through_facade(
 ) -> Result<(), vonage_account::Error> {
     let client = fake.client();
     let secrets = client.secrets();
+    let subs = client.subaccounts();
+    let since = TransferFilter::since("2020-01-01T00:00:00Z");
+    let transfer = MoneyTransfer::new(fake.api_key(), "sub12345", "1.00");
     match op {
         Operation::GetAccountBalance => client.account().balance().await.map(drop),
         Operation::TopUpAccountBalance => client.account().top_up("trx-table").await.map(drop),
@@ -91,6 +102,23 @@ async fn call_through_facade(
             .prefix(ServiceType::SmsTransit, "44")
             .await
             .map(drop),
+        Operation::RetrieveSubaccountsList => subs.list().await.map(drop),
+        Operation::CreateSubAccount => subs.create(&NewSubaccount::new("Table")).await.map(drop),
+        Operation::RetrieveSubaccount => subs.get("sub12345").await.map(drop),
+        Operation::ModifySubaccount => subs.suspend("sub12345").await.map(drop),
+        Operation::RetrieveCreditTransfers => subs.credit_transfers(&since).await.map(drop),
+        Operation::TransferCredit => subs.transfer_credit(&transfer).await.map(drop),
+        Operation::RetrieveBalanceTransfers => subs.balance_transfers(&since).await.map(drop),
+        Operation::TransferBalance => subs.transfer_balance(&transfer).await.map(drop),
+        Operation::TransferNumber => subs
+            .transfer_number(&NumberMove::new(
+                fake.api_key(),
+                "sub12345",
+                "447700900000",
+                "GB",
+            ))
+            .await
+            .map(drop),
     }
 }
 
@@ -107,6 +135,12 @@ async fn every_operation_has_a_facade_call_that_the_fake_serves() {
                 .unwrap();
             fake.clear_requests();
         }
+        // Money moves to a sub-account with a balance of its own (set without a request).
+        let own = SubaccountPatch {
+            own_balance: Some("0".into()),
+            ..SubaccountPatch::default()
+        };
+        fake.update_subaccount("sub12345", &own).unwrap();
         call_through_facade(&fake, op)
             .await
             .unwrap_or_else(|e| panic!("{op}: {e}"));

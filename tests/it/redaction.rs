@@ -39,6 +39,11 @@ async fn outcome_texts(client: &Client, op: Operation) -> Option<Vec<String>> {
         }
     }
     use vonage_account::ServiceType::Sms;
+    use vonage_account::{MoneyTransfer, NewSubaccount, NumberMove, TransferFilter};
+    let subs = client.subaccounts();
+    let since = TransferFilter::since("2020-01-01T00:00:00Z");
+    let transfer = MoneyTransfer::new(ECHO_KEY, "sub12345", "1.00");
+    let number = NumberMove::new(ECHO_KEY, "sub12345", "447700900000", "GB");
     Some(match op {
         Operation::GetAccountBalance => texts(client.account().balance().await),
         Operation::TopUpAccountBalance => texts(client.account().top_up("trx1").await),
@@ -50,6 +55,18 @@ async fn outcome_texts(client: &Client, op: Operation) -> Option<Vec<String>> {
         Operation::RetrievePricingCountry => texts(client.pricing().country(Sms, "DE").await),
         Operation::RetrievePricingAllCountries => texts(client.pricing().all_countries(Sms).await),
         Operation::RetrievePrefixPricing => texts(client.pricing().prefix(Sms, "44").await),
+        Operation::RetrieveSubaccountsList => texts(subs.list().await),
+        Operation::CreateSubAccount => {
+            let new = NewSubaccount::new("Echo").secret(ECHO_NEW_SECRET);
+            texts(subs.create(&new).await)
+        }
+        Operation::RetrieveSubaccount => texts(subs.get("sub12345").await),
+        Operation::ModifySubaccount => texts(subs.suspend("sub12345").await),
+        Operation::RetrieveCreditTransfers => texts(subs.credit_transfers(&since).await),
+        Operation::TransferCredit => texts(subs.transfer_credit(&transfer).await),
+        Operation::RetrieveBalanceTransfers => texts(subs.balance_transfers(&since).await),
+        Operation::TransferBalance => texts(subs.transfer_balance(&transfer).await),
+        Operation::TransferNumber => texts(subs.transfer_number(&number).await),
     })
 }
 

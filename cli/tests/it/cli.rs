@@ -787,6 +787,33 @@ async fn fake_server_serves_every_operation_and_stops_on_sigterm() {
     assert_eq!(pricing.country(sms, "DE").await.unwrap().country_code, "DE");
     assert_eq!(pricing.prefix(sms, "1").await.unwrap().len(), 3);
     assert!(!pricing.all_countries(sms).await.unwrap().is_empty());
+    // The Subaccounts API (issue 25), with a balance of its own for sub12345 first.
+    let own = reqwest::Client::new()
+        .patch(format!("{}/_fake/subaccounts/{SUB}", server.url))
+        .body(r#"{"own_balance": "0"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    let subs = client.subaccounts();
+    let new = subs
+        .create(&vonage_account::NewSubaccount::new("CLI fake"))
+        .await
+        .unwrap();
+    subs.get(new.api_key()).await.unwrap();
+    subs.suspend(new.api_key()).await.unwrap();
+    let transfer = vonage_account::MoneyTransfer::new(KEY, SUB, "1.00");
+    subs.transfer_balance(&transfer).await.unwrap();
+    subs.transfer_credit(&transfer).await.unwrap();
+    // And back, so that the primary's balance is as the checks below expect.
+    let back = vonage_account::MoneyTransfer::new(SUB, KEY, "1.00");
+    subs.transfer_balance(&back).await.unwrap();
+    let since = vonage_account::TransferFilter::since("2020-01-01T00:00:00Z");
+    assert_eq!(subs.balance_transfers(&since).await.unwrap().len(), 2);
+    assert_eq!(subs.credit_transfers(&since).await.unwrap().len(), 1);
+    let number = vonage_account::NumberMove::new(KEY, SUB, "447700900000", "GB");
+    subs.transfer_number(&number).await.unwrap();
+    assert_eq!(subs.list().await.unwrap().subaccounts.len(), 2);
 
     // The binary as a client of the binary.
     let run = bare(&["balance"])

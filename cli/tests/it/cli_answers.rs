@@ -54,9 +54,10 @@ async fn exec(url: &str, key: &str, secret: &str, args: &[&str]) -> Run {
     }
 }
 
-/// One command line per operation; a new operation fails the test, naming it.
-fn command(op: Operation) -> Vec<&'static str> {
-    match op {
+/// One command line per operation; a new operation fails to compile here, naming it (`None`
+/// for an operation no command sends).
+fn command(op: Operation) -> Option<Vec<&'static str>> {
+    Some(match op {
         Operation::GetAccountBalance => vec!["balance"],
         Operation::TopUpAccountBalance => vec!["top-up", "trx1"],
         Operation::ChangeAccountSettings => vec!["settings"],
@@ -127,7 +128,7 @@ fn command(op: Operation) -> Vec<&'static str> {
             "--country",
             "GB",
         ],
-    }
+    })
 }
 
 const MODES: [&[&str]; 3] = [&[], &["--json"], &["--verbose"]];
@@ -138,9 +139,12 @@ async fn echoing_answers_never_print_a_credential_in_any_mode() {
     for reflect in Reflect::ALL {
         let url = start(reflect).await;
         for op in Operation::ALL.iter().copied() {
+            let Some(command) = command(op) else {
+                continue;
+            };
             for mode in MODES {
                 let mut args: Vec<&str> = mode.to_vec();
-                args.extend(command(op));
+                args.extend(command.iter().copied());
                 cases.push((reflect, url.clone(), args));
             }
         }
@@ -222,7 +226,7 @@ async fn server_text_cannot_drive_the_terminal() {
         for f in &faults {
             for mode in MODES {
                 let mut args: Vec<&str> = mode.to_vec();
-                args.extend(command(op));
+                args.extend(command(op).expect("a command"));
                 // Three times: a read retries a 5xx gateway answer.
                 fake.clear_faults();
                 fake.inject(f.clone().on(op).times(3));
@@ -272,7 +276,7 @@ async fn server_text_cannot_drive_the_terminal() {
     ] {
         for mode in MODES {
             let mut args: Vec<&str> = mode.to_vec();
-            args.extend(command(op));
+            args.extend(command(op).expect("a command"));
             fake.clear_faults();
             fake.inject(fault(200, "application/json", body).on(op));
             let run = exec(&fake.url(), &key, &secret, &args).await;
