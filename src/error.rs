@@ -76,6 +76,16 @@ pub enum Error {
     /// ([`Subaccounts::settle`](crate::Subaccounts::settle)).
     #[error(transparent)]
     OutcomeUnknown(Box<crate::UnknownOutcome>),
+    /// [`Secrets::revoke`](crate::Secrets::revoke) of the client's own key was asked to revoke
+    /// the secret the client authenticates with ([`ClientBuilder::api_secret_id`](crate::ClientBuilder::api_secret_id)):
+    /// every holder of that secret would be locked out. Nothing was sent.
+    #[error("refusing to revoke secret {} of key {}: it is the secret this client authenticates with; stage a new secret, roll it out, then revoke this one with a client that uses the new secret", Escaped(.secret_id), Escaped(.api_key))]
+    SecretInUse {
+        /// The key.
+        api_key: String,
+        /// The secret's id.
+        secret_id: String,
+    },
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -197,6 +207,8 @@ pub enum ErrorKind {
     Decode,
     /// See [`Error::ResponseTooLarge`].
     ResponseTooLarge,
+    /// See [`Error::SecretInUse`]: nothing was sent.
+    SecretInUse,
     /// A rotation refused to go on because of the key's state: it is not known which secret is
     /// being replaced, the one named is not on the key, or a retire named the staged secret or
     /// the client's own (see [`RotationRefusal`](crate::RotationRefusal)).
@@ -247,6 +259,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::Decode => "decode",
             ErrorKind::ResponseTooLarge => "response-too-large",
+            ErrorKind::SecretInUse => "secret-in-use",
             ErrorKind::RotationRefused => "rotation-refused",
             ErrorKind::Unprovisioned => "unprovisioned",
             ErrorKind::InvalidTransfer => "invalid-transfer",
@@ -278,6 +291,7 @@ impl Error {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
+            Error::SecretInUse { .. } => ErrorKind::SecretInUse,
         }
     }
 

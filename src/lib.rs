@@ -334,7 +334,9 @@ pub use secrets::{
     KeyRole, MAX_SECRETS_PER_KEY, OwnKey, RotatedClient, Secret, Secrets, SubAccount,
     SubAccountClient,
 };
-pub use validate::{Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret};
+pub use validate::{
+    Rule, SECRET_MAX_LEN, SECRET_MIN_LEN, ValidationError, validate_secret, validate_trx,
+};
 
 /// Re-exported so callers can name the secret type the builder takes.
 pub use secrecy::SecretString;

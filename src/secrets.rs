@@ -343,6 +343,12 @@ impl<K: KeyRole> Secrets<K> {
     /// the same way and the body is not read): the status is Vonage's statement that the secret
     /// is gone. To be certain, [`get`](Secrets::get) it: [`ErrorKind::SecretNotFound`](crate::ErrorKind::SecretNotFound).
     ///
+    /// The client's own secret is never revoked by its own key's `revoke`: when the client knows
+    /// its secret's id ([`ClientBuilder::api_secret_id`](crate::ClientBuilder::api_secret_id))
+    /// and that is `secret_id`, the call is refused before anything is sent
+    /// ([`ErrorKind::SecretInUse`](crate::ErrorKind::SecretInUse)): it would lock out every
+    /// holder of that secret, this client first. Retire it with a client that uses the new one.
+    ///
     /// ```no_run
     /// # async fn run(client: vonage_account::Client) -> Result<(), vonage_account::Error> {
     /// client.secrets().revoke("01234567-aaaa-bbbb-cccc-defdefdefdef").await?;
@@ -352,6 +358,14 @@ impl<K: KeyRole> Secrets<K> {
         Call::new(async move {
             let api = self.api()?;
             validate::secret_id(secret_id)?;
+            if self.api_key == self.client.api_key()
+                && self.client.api_secret_id() == Some(secret_id)
+            {
+                return Err(Error::SecretInUse {
+                    api_key: self.api_key.clone(),
+                    secret_id: secret_id.to_owned(),
+                });
+            }
             call(|| api.revoke_api_secret(&self.api_key, secret_id)).await
         })
     }
@@ -365,4 +379,46 @@ pub enum RotatedClient {
     OwnKey(Client),
     /// For a sub-account ([`Client::secrets_for`]): it authenticates as the sub-account.
     SubAccount(SubAccountClient),
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Client, ErrorKind, RetryConfig};
+
+    #[tokio::test]
+    async fn revoke_refuses_the_clients_own_secret_before_sending() {
+        // Nothing listens there: a request that left would be a transport error.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let client = Client::builder()
+            .base_url(format!("http://{closed}"))
+            .api_key("abcd1234")
+            .api_secret("Abcdef123456")
+            .api_secret_id("id-in-use")
+            .retry(RetryConfig::NONE)
+            .build()
+            .unwrap();
+        let err = client.secrets().revoke("id-in-use").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::SecretInUse);
+        assert_eq!(err.kind().as_str(), "secret-in-use");
+        assert!(err.to_string().contains("id-in-use"), "{err}");
+        // The own key named with secrets_for is the own key.
+        let err = client
+            .secrets_for("abcd1234")
+            .revoke("id-in-use")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::SecretInUse);
+        // Another secret, or a sub-account's secret of the same id, is sent.
+        let err = client.secrets().revoke("other-id").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport);
+        let err = client
+            .secrets_for("sub12345")
+            .revoke("id-in-use")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport);
+    }
 }

@@ -209,6 +209,18 @@ pub fn validate_secret(secret: &str) -> Result<(), ValidationError> {
 }
 
 /// Checks a top-up transaction reference: not empty or blank, no control characters.
+/// Checks a top-up's transaction reference as [`Account::top_up`](crate::Account::top_up) does
+/// before sending it (not blank, no control characters): for a caller that shows or confirms a
+/// top-up before sending it.
+///
+/// ```
+/// assert!(vonage_account::validate_trx("8ef2447e69604f642ae59363aa5f781b").is_ok());
+/// assert!(vonage_account::validate_trx("  ").is_err());
+/// ```
+pub fn validate_trx(trx: &str) -> Result<(), ValidationError> {
+    self::trx(trx)
+}
+
 pub(crate) fn trx(trx: &str) -> Result<(), ValidationError> {
     let mut rules = Vec::new();
     if trx.trim().is_empty() {

@@ -4,8 +4,8 @@ use clap::Args;
 use vonage_account::Balance;
 
 use crate::{
-    global::Context,
     output::{Failure, Output},
+    profiles::Context,
 };
 
 /// `balance` takes no arguments of its own.

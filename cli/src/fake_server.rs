@@ -1,13 +1,17 @@
 //! `fake-server`: the crate's fake Vonage server as a standalone process.
 
-use std::{io::Write as _, net::SocketAddr, path::PathBuf};
+use std::{
+    io::Write as _,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
 
 use clap::Args;
 use vonage_account_fake::{FakeError, FakeVonage, Seed, SeedSecret};
 
 use crate::{
-    global::Context,
     output::{Failure, Output},
+    profiles::Context,
 };
 
 /// `fake-server` options.
@@ -61,6 +65,29 @@ fn after_help() -> String {
     AFTER_HELP.replace("{operations}", &wrap(&operations.join(", "), 26, 96))
 }
 
+/// The help of a global option that `fake-server` uses, in its words; `None` for the options it
+/// does not use (hidden from its help).
+pub fn own_words(command: &str, option: &str) -> Option<&'static str> {
+    if command != "fake-server" {
+        return None;
+    }
+    match option {
+        "api_key" => Some(
+            "The fake account's API key [default: abcd1234]; only when typed here: VONAGE_API_KEY \
+             is not used",
+        ),
+        "api_secret" => Some(
+            "The fake account's (first) secret [default: Abcdef123456]; only when typed here: \
+             VONAGE_API_SECRET is not used",
+        ),
+        "json" => Some(
+            "After the first line, the seed as one JSON line ({\"url\", \"seed\", \"certificate\"}; \
+             certificate: the PEM to trust with --tls, else null)",
+        ),
+        _ => None,
+    }
+}
+
 /// `text` broken at spaces into lines of at most `width` characters, lines after the first
 /// indented by `indent` spaces.
 fn wrap(text: &str, indent: usize, width: usize) -> String {
@@ -99,12 +126,8 @@ request log shows each request's status and warnings.
 Seeding: with no --seed the default account is used (key abcd1234, secret Abcdef123456, balance
 10.28000000 EUR, auto-reload on, sub-account sub12345 with secret Subsecret123).
 
-The shared options mean, for fake-server:
-  --api-key, --api-secret  the fake account's key and (first) secret; only when typed on the
-                           command line: the VONAGE_* environment variables are ignored here
-  --json                   the seed as one JSON line ({\"url\", \"seed\", \"certificate\"}) after
-                           the first line (certificate: the PEM to trust with --tls, else null)
-  --rest-url, --api-url, --timeout, --verbose   not used
+With --tls and no --cert-out, the certificate is written to a file in the temporary directory
+(removed on stop), and the \"Try:\" line trusts it with VONAGE_CA_FILE.
 
 Control path (on the same URL, no credentials):
   POST   /_fake/faults    queue one fault or a list, e.g.
@@ -186,8 +209,16 @@ pub async fn run(args: &FakeServerArgs, ctx: &Context, out: Output) -> Result<()
         })?;
     let url = fake.url();
     // The certificate is written before the first line, so whoever waits for that line can
-    // trust the file at once.
-    if let (Some(path), Some(pem)) = (&args.cert_out, fake.certificate_pem()) {
+    // trust the file at once; without --cert-out, to a file of its own for the "Try:" line.
+    let own_cert = (args.tls && args.cert_out.is_none()).then(|| {
+        std::env::temp_dir().join(format!(
+            "vonage-account-fake-ca-{}-{}.pem",
+            std::process::id(),
+            fake.addr().port()
+        ))
+    });
+    let cert_file = args.cert_out.clone().or_else(|| own_cert.clone());
+    if let (Some(path), Some(pem)) = (&cert_file, fake.certificate_pem()) {
         std::fs::write(path, pem).map_err(|e| {
             Failure::Io(format!(
                 "cannot write the certificate to {}: {e}",
@@ -213,19 +244,26 @@ pub async fn run(args: &FakeServerArgs, ctx: &Context, out: Output) -> Result<()
             serde_json::json!({"url": url, "seed": seed, "certificate": fake.certificate_pem()})
         );
     } else {
-        let _ = write!(stdout, "{}", describe(&url, &seed, args));
+        let _ = write!(
+            stdout,
+            "{}",
+            describe(&url, &seed, args, cert_file.as_deref())
+        );
     }
     let _ = stdout.flush();
     drop(stdout);
 
     let signal = stop.wait().await;
     fake.shutdown().await;
+    if let Some(path) = &own_cert {
+        let _ = std::fs::remove_file(path);
+    }
     eprintln!("fake-server: stopped on {signal}");
     Ok(())
 }
 
 /// The account the fake serves, and how to use it.
-fn describe(url: &str, seed: &Seed, args: &FakeServerArgs) -> String {
+fn describe(url: &str, seed: &Seed, args: &FakeServerArgs, cert_file: Option<&Path>) -> String {
     use std::fmt::Write as _;
     let mut text = String::new();
     let source = match &args.seed {
@@ -270,13 +308,17 @@ fn describe(url: &str, seed: &Seed, args: &FakeServerArgs) -> String {
         .first()
         .map(|s| s.secret.as_str())
         .unwrap_or_default();
+    // Runs as printed: with --tls it trusts the fake's authority besides the system's.
+    let trust = cert_file
+        .map(|path| format!("VONAGE_CA_FILE={} ", path.display()))
+        .unwrap_or_default();
     let _ = writeln!(text, "Try:");
     let _ = writeln!(
         text,
-        "  VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
+        "  {trust}VONAGE_API_KEY={} VONAGE_API_SECRET={secret} VONAGE_REST_URL={url} VONAGE_API_URL={url} vonage-account balance",
         seed.api_key
     );
-    if let Some(path) = &args.cert_out {
+    if let Some(path) = cert_file {
         let _ = writeln!(
             text,
             "Certificate to trust: {} (REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, curl --cacert)",

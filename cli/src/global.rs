@@ -1,22 +1,21 @@
-//! The options every command shares, which of them were typed on the command line, and the
-//! client made from them.
+//! The options every command shares (shown once, under their own heading), which of them were
+//! typed on the command line, and `--for`, which the `secrets` commands share.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{ArgMatches, Args, parser::ValueSource};
-use vonage_account::{Client, SecretString};
-
-use crate::output::Failure;
+use vonage_account::Client;
 
 /// The options every command shares.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// The API key
     #[arg(long, env = "VONAGE_API_KEY", global = true, value_name = "KEY")]
     pub api_key: Option<String>,
 
-    /// The API secret; prefer the VONAGE_API_SECRET environment variable, since command-line
-    /// arguments are visible to other users of the machine
+    /// The API secret; prefer the VONAGE_API_SECRET environment variable, --api-secret-file or a
+    /// profile, since command-line arguments are visible to other users of the machine
     #[arg(
         long,
         env = "VONAGE_API_SECRET",
@@ -25,6 +24,15 @@ pub struct Global {
         value_name = "SECRET"
     )]
     pub api_secret: Option<String>,
+
+    /// Read the API secret from the first line of this file
+    #[arg(
+        long,
+        env = "VONAGE_API_SECRET_FILE",
+        global = true,
+        value_name = "PATH"
+    )]
+    pub api_secret_file: Option<PathBuf>,
 
     /// The id of the API secret, if known: lets `secrets rotate` tell which of two secrets is
     /// yours, and refuse to retire the one you are using
@@ -44,6 +52,15 @@ pub struct Global {
     #[arg(long, env = "VONAGE_TIMEOUT", global = true, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
 
+    /// Take what the options and environment do not give from this profile of the config file
+    /// (see `vonage-account config show`) [default: default]
+    #[arg(long, env = "VONAGE_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Trust this certificate authority (PEM file) in addition to the system's
+    #[arg(long, env = "VONAGE_CA_FILE", global = true, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
+
     /// Machine-readable output: one JSON document on stdout; errors as a JSON object on stderr
     #[arg(long, global = true)]
     pub json: bool,
@@ -54,9 +71,12 @@ pub struct Global {
 }
 
 /// The ids of the global options, as clap names them.
-const GLOBAL_IDS: &[&str] = &[
+pub const GLOBAL_IDS: &[&str] = &[
     "api_key",
     "api_secret",
+    "api_secret_file",
+    "profile",
+    "ca_file",
     "api_secret_id",
     "rest_url",
     "api_url",
@@ -90,61 +110,6 @@ impl Typed {
     /// Whether the option `id` (`api_key`) was typed on the command line.
     pub fn has(&self, id: &str) -> bool {
         self.0.contains(&id)
-    }
-}
-
-/// What every command runs with: the global options, and which of them were typed.
-#[derive(Debug)]
-pub struct Context {
-    /// The global options (each falls back to its environment variable).
-    pub global: Global,
-    /// Which were typed on the command line.
-    pub typed: Typed,
-}
-
-impl Context {
-    /// The client from the global options.
-    pub fn client(&self) -> Result<Client, Failure> {
-        let global = &self.global;
-        let given = |value: &Option<String>| value.clone().filter(|v| !v.is_empty());
-        let api_key = given(&global.api_key).ok_or_else(|| {
-            Failure::Usage("the API key is missing: set VONAGE_API_KEY or pass --api-key".into())
-        })?;
-        let api_secret = given(&global.api_secret).ok_or_else(|| {
-            Failure::Usage(
-                "the API secret is missing: set VONAGE_API_SECRET (preferred) or pass --api-secret"
-                    .into(),
-            )
-        })?;
-        let mut builder = Client::builder()
-            .api_key(api_key)
-            .api_secret(SecretString::from(api_secret));
-        if let Some(id) = given(&global.api_secret_id) {
-            builder = builder.api_secret_id(id);
-        }
-        if let Some(url) = given(&global.rest_url) {
-            builder = builder.rest_base_url(url);
-        }
-        if let Some(url) = given(&global.api_url) {
-            builder = builder.api_base_url(url);
-        }
-        if let Some(timeout) = global.timeout {
-            builder = builder.timeout(timeout);
-        }
-        let client = builder.build()?;
-        if global.verbose {
-            eprintln!(
-                "vonage-account: API key {}, Account API {}, Secret Management API {}",
-                client.api_key(),
-                given(&global.rest_url)
-                    .as_deref()
-                    .unwrap_or(vonage_account::DEFAULT_REST_URL),
-                given(&global.api_url)
-                    .as_deref()
-                    .unwrap_or(vonage_account::DEFAULT_API_URL),
-            );
-        }
-        Ok(client)
     }
 }
 

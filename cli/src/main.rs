@@ -9,15 +9,24 @@
 
 mod balance;
 mod check;
+mod completions;
+mod config;
 mod fake_server;
+mod files;
 mod global;
+mod lockout;
+mod metrics;
 mod new_secret;
 mod output;
 mod pricing;
+mod profiles;
+mod prompt;
+mod range;
 mod rotate;
 mod rotate_all;
 mod secrets;
 mod settings;
+mod state;
 mod subaccounts;
 mod top_up;
 
@@ -26,8 +35,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 use crate::{
-    global::{Context, Global, Typed},
+    global::{Global, Typed},
     output::{Failure, Output},
+    profiles::Context,
 };
 
 const AFTER_HELP: &str = "\
@@ -39,13 +49,24 @@ Exit codes:
   4  network error, timeout, or an answer that could not be decoded; or a create or transfer
      whose outcome is unknown (it was not sent again: the message says how to settle it)
 
-Environment:
+Environment (a flag wins over its variable, a variable over the profile):
   VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
-  VONAGE_API_SECRET_ID                the id of that secret (optional; for `secrets rotate`)
+  VONAGE_API_SECRET_FILE              a file whose first line is the API secret
+  VONAGE_API_SECRET_ID                the id of that secret (optional; lets `secrets revoke` and
+                                      `secrets rotate` refuse to revoke the secret in use)
   VONAGE_REST_URL, VONAGE_API_URL     the Account and Secret Management API base URLs
   VONAGE_TIMEOUT                      the per-attempt timeout
+  VONAGE_CA_FILE                      a certificate authority (PEM) to trust besides the system's
+  VONAGE_PROFILE, VONAGE_CONFIG       the profile to use, and the config file
   VONAGE_NEW_SECRET                   the new secret for `secrets create` and `secrets rotate
-                                      --stage` (else read from stdin, unless --generate makes one)";
+                                      --stage` (else typed at the terminal, or read from stdin,
+                                      unless --generate makes one)
+
+Profiles: $XDG_CONFIG_HOME/vonage-account/config.toml (default ~/.config/vonage-account/), one
+[profiles.NAME] table each (api_key, api_secret_file or api_secret, api_secret_id, rest_url,
+api_url, timeout, ca_file); `default` unless --profile names another. `config show` says what is
+in effect and where each setting came from. The rotation record of `secrets rotate --stage` is
+kept in $XDG_STATE_HOME/vonage-account/ (default ~/.local/state/vonage-account/).";
 
 /// Manage a Vonage account from the command line: balance, top-up, SMS webhook settings and API
 /// secrets.
@@ -84,6 +105,19 @@ enum Command {
     #[command(subcommand)]
     Check(check::CheckCommand),
 
+    /// The account's state in the Prometheus text format (for node_exporter's textfile collector)
+    Metrics(metrics::MetricsArgs),
+
+    /// Show the settings in effect (profiles, environment, flags) and where each came from
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish
+    Completions(completions::CompletionsArgs),
+
+    /// Print the man page, or write one per command with --dir
+    Man(completions::ManArgs),
+
     /// The primary account's sub-accounts: list, show, create, update, and move credit, balance
     /// and numbers between them
     #[command(subcommand)]
@@ -93,9 +127,57 @@ enum Command {
     FakeServer(fake_server::FakeServerArgs),
 }
 
+/// The command line as parsed and shown: the global options are listed once, in the main help
+/// under their own heading, and accepted (hidden) after every command; `fake-server` shows the
+/// three it uses, in its own words.
+fn command() -> clap::Command {
+    let command = Cli::command();
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    hide_globals(command, &globals)
+}
+
+fn hide_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    let mut command = command;
+    for name in names {
+        command = command.mut_subcommand(name, |mut sub| {
+            for arg in globals {
+                if sub.get_arguments().any(|a| a.get_id() == arg.get_id()) {
+                    continue;
+                }
+                let copy = arg.clone().global(false);
+                let own_words = fake_server::own_words(sub.get_name(), arg.get_id().as_str());
+                sub = sub.arg(match own_words {
+                    Some(help) => copy.help(help).help_heading(None).env(None),
+                    None => copy.hide(true),
+                });
+            }
+            let note = "Global options (--api-key, --profile, --json, --verbose, ...): see \
+                        vonage-account --help";
+            // fake-server uses no other global option.
+            if sub.get_name() != "fake-server" {
+                let after = match sub.get_after_help() {
+                    Some(after) => format!("{after}\n\n{note}"),
+                    None => note.to_owned(),
+                };
+                sub = sub.after_help(after);
+            }
+            hide_globals(sub, globals)
+        });
+    }
+    command
+}
+
 fn main() -> ExitCode {
     // Usage errors exit 2 here (as JSON on stderr with --json), `--help` and `--version` exit 0.
-    let matches = match Cli::command().try_get_matches() {
+    let matches = match command().try_get_matches() {
         Ok(matches) => matches,
         Err(e) => usage_error(e),
     };
@@ -127,7 +209,7 @@ fn main() -> ExitCode {
     if let Command::Check(check) = &cli.command {
         // Its exit codes are the monitoring convention's.
         let verdict = runtime.block_on(check::run(check, &ctx));
-        return ExitCode::from(report(&verdict));
+        return ExitCode::from(verdict.report(out));
     }
     match runtime.block_on(run(&cli.command, &ctx, out)) {
         Ok(()) => ExitCode::from(output::EXIT_OK),
@@ -145,29 +227,35 @@ async fn run(command: &Command, ctx: &Context, out: Output) -> Result<(), Failur
         Command::Pricing(args) => pricing::run(args, ctx, out).await,
         // Handled in `main`: its exit codes are the monitoring convention's.
         Command::Check(_) => Ok(()),
+        Command::Metrics(args) => metrics::run(args, ctx, out).await,
+        Command::Config(command) => config::run(command, ctx, out),
+        Command::Completions(args) => completions::completions(args, crate::command()),
+        Command::Man(args) => completions::man(args, crate::command(), out),
         Command::FakeServer(args) => fake_server::run(args, ctx, out).await,
         Command::Subaccounts(command) => subaccounts::run(command, ctx, out).await,
     }
 }
 
-/// Prints a check's status line on stdout and returns its exit code.
-fn report(verdict: &check::Verdict) -> u8 {
-    Output { json: false }.line(&verdict.line);
-    verdict.code
-}
-
 /// Reports a command-line error and exits: clap's own text, or with `--json` anywhere on the
-/// command line a JSON object like every other error. Help and version go to stdout, exit 0.
-/// For `check`, whose callers read only the status line and the exit code, it is an UNKNOWN.
+/// command line a JSON object like every other error, with the whole reason on one line. Help
+/// and version go to stdout, exit 0. For `check`, whose callers read only the status line and
+/// the exit code, every usage error is an UNKNOWN (exit 3) with the whole reason in the line.
 fn usage_error(error: clap::Error) -> ! {
     use clap::error::ErrorKind;
     let wants_json = std::env::args_os().skip(1).any(|a| a == "--json");
+    let out = Output { json: wants_json };
+    // Which check, if any: the command line read leniently, so that options before `check`
+    // (`--timeout 10s check balance`) do not hide it.
+    let lenient = command().ignore_errors(true).try_get_matches().ok();
+    let check = lenient.as_ref().and_then(|m| match m.subcommand() {
+        Some(("check", sub)) => Some(sub.subcommand_name().map(str::to_owned)),
+        _ => None,
+    });
     let informational = matches!(
         error.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-    );
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) || (check.is_none()
+        && error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand);
     // clap repeats an unexpected value in its message; that value may be a secret typed where
     // it does not belong (`secrets create S3cret...`), so it is not repeated.
     let unexpected_value = error.kind() == ErrorKind::UnknownArgument
@@ -175,41 +263,44 @@ fn usage_error(error: clap::Error) -> ! {
             error.get(clap::error::ContextKind::InvalidArg),
             Some(clap::error::ContextValue::String(arg)) if !arg.starts_with('-')
         );
-    if unexpected_value {
-        let message = "unexpected argument (its value is not repeated, in case it is a secret; \
-                       `secrets create` reads the new secret from VONAGE_NEW_SECRET or standard input, \
-                       or makes one with --generate); \
-                       see --help"
-            .to_owned();
-        let code = Output { json: wants_json }.failure(&Failure::Usage(message));
-        std::process::exit(i32::from(code))
+    let reason = if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        "a command is missing (see --help)".to_owned()
+    } else if unexpected_value {
+        "unexpected argument (its value is not repeated, in case it is a secret; \
+         `secrets create` reads the new secret from VONAGE_NEW_SECRET or standard input, \
+         or makes one with --generate); \
+         see --help"
+            .to_owned()
+    } else {
+        whole_reason(&error)
+    };
+    if let Some(which) = check
+        && !informational
+    {
+        let verdict = check::Verdict::unknown(check::service(which.as_deref()), &reason);
+        std::process::exit(i32::from(verdict.report(out)))
     }
-    let checking = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .as_deref()
-        == Some("check");
-    if checking && !informational {
-        let text = error.render().to_string();
-        let reason = text
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches("error: ");
-        std::process::exit(i32::from(report(&check::unknown(reason))))
-    }
-    if !wants_json || informational {
+    if !unexpected_value && (!wants_json || informational) {
         error.exit()
     }
-    let text = error.render().to_string();
-    let message = text
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches("error: ")
-        .to_owned();
-    let code = Output { json: true }.failure(&Failure::Usage(message));
+    let code = out.failure(&Failure::Usage(reason));
     std::process::exit(i32::from(code))
+}
+
+/// A clap error's whole reason on one line: its message and tips, without the usage line and
+/// the pointer to --help.
+fn whole_reason(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let mut parts = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line.trim_start_matches("error: "));
+        }
+    }
+    parts.join(" ")
 }
 
 /// Logs the crate's `vonage_account.request` spans and their events to stderr. The crate puts
@@ -236,5 +327,6 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         super::Cli::command().debug_assert();
+        super::command().debug_assert();
     }
 }

@@ -1,6 +1,7 @@
 //! Where a new secret comes from, for `secrets create` and `secrets rotate --stage`:
-//! `VONAGE_NEW_SECRET`, one line of standard input, or `--generate` (from the operating system's
-//! random source, shown once on stdout or written to a new owner-only file).
+//! `VONAGE_NEW_SECRET`, typed at the terminal (without echo, twice), one line of standard input,
+//! or `--generate` (from the operating system's random source, shown once on stdout or written to
+//! a new owner-only file).
 
 use std::{fs::OpenOptions, io::BufRead as _, io::Write as _, path::Path};
 
@@ -17,7 +18,8 @@ pub enum Generated<'a> {
     SavedTo(&'a Path),
 }
 
-/// The new secret: `VONAGE_NEW_SECRET`, or else one line of standard input; never an argument,
+/// The new secret: `VONAGE_NEW_SECRET`, else typed at the terminal (not echoed, asked twice),
+/// else one line of standard input; never an argument,
 /// which other users of the machine could see. Checked against the rules before anything is
 /// sent.
 pub fn read() -> Result<SecretString, Failure> {
@@ -28,10 +30,13 @@ pub fn read() -> Result<SecretString, Failure> {
                 "VONAGE_NEW_SECRET is not valid UTF-8".into(),
             ));
         }
+        // At a terminal: typed without echo, twice.
+        Err(std::env::VarError::NotPresent) if crate::prompt::at_terminal() => {
+            let secret = crate::prompt::new_secret_twice()?;
+            vonage_account::validate_secret(secret.expose_secret()).map_err(Error::from)?;
+            return Ok(secret);
+        }
         Err(std::env::VarError::NotPresent) => {
-            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                eprint!("New secret (one line; it will be visible as you type): ");
-            }
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line).map_err(|e| {
                 Failure::Usage(format!(

@@ -66,6 +66,9 @@ pub enum Failure {
     Rotation(Box<RotationError>),
     /// Something local failed (the fake server could not listen, the runtime did not start).
     Io(String),
+    /// Refused before anything was sent, for what the kind (`not-confirmed`, `secret-in-use`)
+    /// says: exit 2 like a usage error.
+    Refused(&'static str, String),
     /// A command over several sub-accounts (`secrets rotate --all-subaccounts`) that did not
     /// complete on all of them: each has its line on stdout; the code is the worst one's.
     Several {
@@ -99,7 +102,7 @@ impl Failure {
     /// The exit code documented in `--help`.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Failure::Usage(_) => EXIT_USAGE,
+            Failure::Usage(_) | Failure::Refused(..) => EXIT_USAGE,
             Failure::Io(_) => EXIT_NETWORK,
             Failure::Several { code, .. } => *code,
             Failure::Call(error) => call_exit_code(error),
@@ -113,7 +116,9 @@ impl Failure {
         match self {
             Failure::Call(error) => Some(error),
             Failure::Rotation(rotation) => rotation.call_error(),
-            Failure::Usage(_) | Failure::Io(_) | Failure::Several { .. } => None,
+            Failure::Usage(_) | Failure::Io(_) | Failure::Refused(..) | Failure::Several { .. } => {
+                None
+            }
         }
     }
 
@@ -124,6 +129,7 @@ impl Failure {
             Failure::Usage(_) => "usage",
             Failure::Io(_) => "io",
             Failure::Several { .. } => "several",
+            Failure::Refused(kind, _) => kind,
             Failure::Call(error) => error.kind().as_str(),
             Failure::Rotation(rotation) => rotation.kind().as_str(),
         }
@@ -133,9 +139,10 @@ impl Failure {
     /// request id, never a credential, and server text already escaped.
     fn message(&self) -> String {
         let text = match self {
-            Failure::Usage(message) | Failure::Io(message) | Failure::Several { message, .. } => {
-                message.clone()
-            }
+            Failure::Usage(message)
+            | Failure::Io(message)
+            | Failure::Refused(_, message)
+            | Failure::Several { message, .. } => message.clone(),
             Failure::Call(error) => error.to_string(),
             Failure::Rotation(rotation) => rotation.to_string(),
         };
@@ -233,7 +240,10 @@ pub fn created(secret: &Secret) -> String {
 /// The exit code for a failed call.
 fn call_exit_code(error: &Error) -> u8 {
     match error.kind() {
-        ErrorKind::Config | ErrorKind::Validation | ErrorKind::RotationRefused => EXIT_USAGE,
+        ErrorKind::Config
+        | ErrorKind::Validation
+        | ErrorKind::RotationRefused
+        | ErrorKind::SecretInUse => EXIT_USAGE,
         // It may have been done; the cause may be a 5xx answer, but nothing says what happened.
         ErrorKind::OutcomeUnknown => EXIT_NETWORK,
         _ if error.api().is_some() => EXIT_API,

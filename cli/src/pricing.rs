@@ -4,8 +4,8 @@ use clap::{Args, builder::TypedValueParser as _};
 use vonage_account::{CountryPricing, ServiceType};
 
 use crate::{
-    global::Context,
     output::{Failure, Output},
+    profiles::Context,
 };
 
 /// `pricing TYPE (--country CC | --prefix NN | --all)`.

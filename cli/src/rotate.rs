@@ -12,8 +12,11 @@ use vonage_account::{
 
 use crate::{
     global::ForKey,
+    lockout::{self, Revoking},
     new_secret::{self, Generated},
     output::{Failure, Output, created},
+    profiles::Effective,
+    state,
 };
 
 /// The end of `secrets rotate --help`.
@@ -58,6 +61,11 @@ pub struct RotateArgs {
     /// Show the key's secrets, oldest first, and which one is staged
     #[arg(long)]
     pub status: bool,
+
+    /// With --retire: go on without asking when it cannot be told which secret is in use
+    /// (needed when not at a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 
     /// With --stage: if the key already has two secrets, first revoke the oldest one that is not
     /// in use
@@ -107,6 +115,9 @@ impl RotateArgs {
             ("--generate", self.generate),
             ("--output-file", self.output_file.is_some()),
         ];
+        if self.yes && self.retire.is_none() {
+            return Err("--yes only goes with --retire".to_owned());
+        }
         match given.iter().find(|(_, given)| *given) {
             Some((flag, _)) => Err(format!("{flag} only goes with --stage")),
             None => Ok(()),
@@ -116,7 +127,12 @@ impl RotateArgs {
 
 /// Runs `secrets rotate` with one of `--stage`, `--retire` or `--status` (clap requires exactly
 /// one).
-pub async fn run(client: &Client, args: &RotateArgs, out: Output) -> Result<(), Failure> {
+pub async fn run(
+    effective: &Effective,
+    client: &Client,
+    args: &RotateArgs,
+    out: Output,
+) -> Result<(), Failure> {
     args.check().map_err(Failure::Usage)?;
     if args.all_subaccounts {
         return crate::rotate_all::run(client, args, out).await;
@@ -141,13 +157,21 @@ pub async fn run(client: &Client, args: &RotateArgs, out: Output) -> Result<(), 
         return print_state(&api_key, sub.as_deref(), &state, out);
     }
     if let Some(old) = &args.retire {
+        lockout::guard(
+            effective,
+            client.api_key(),
+            &api_key,
+            old,
+            args.yes,
+            Revoking::Retire,
+        )?;
         let retired = match &sub {
             None => client.secrets().retire(old).await?,
             Some(key) => client.secrets_for(key.clone()).retire(old).await?,
         };
         return print_retired(&api_key, old, retired, out);
     }
-    stage(client, sub, &api_key, args, out).await
+    stage(effective, client, sub, &api_key, args, out).await
 }
 
 /// What `--stage` shows of a stage, whichever key it was for.
@@ -161,6 +185,7 @@ struct StagedView {
 /// `--stage`: the new secret from VONAGE_NEW_SECRET, stdin or `--generate`; created, proven, and
 /// printed with the old secret's id. A generated value is shown once (or written to the file).
 async fn stage(
+    effective: &Effective,
     client: &Client,
     sub: Option<String>,
     api_key: &str,
@@ -181,7 +206,12 @@ async fn stage(
         None => Generated::Shown(&secret),
     });
     match outcome {
-        Ok(staged) => print_staged(api_key, sub.as_deref(), &staged, shown, out),
+        Ok(staged) => {
+            if sub.is_none() {
+                record(effective, api_key, &staged, &secret);
+            }
+            print_staged(api_key, sub.as_deref(), &staged, shown, out)
+        }
         Err(error) => {
             if matches!(error.refusal(), Some(RotationRefusal::Ambiguous { .. })) && !out.json {
                 eprintln!(
@@ -206,6 +236,24 @@ async fn stage(
             }
             Err(error.into())
         }
+    }
+}
+
+/// Writes the record of a stage of the own key, so that `--retire` and `revoke` can tell which
+/// secret a later run holds. A record that cannot be written is said, not fatal: the stage
+/// happened, and without the record those commands ask (or need `--yes`).
+fn record(effective: &Effective, api_key: &str, staged: &StagedView, new: &SecretString) {
+    let Some(old) = &effective.api_secret else {
+        return;
+    };
+    let written = state::StageRecord::new(
+        api_key,
+        (&staged.old_secret_id, &old.value),
+        (&staged.secret.id, new),
+    )
+    .and_then(|record| state::save(&record));
+    if let Err(e) = written {
+        eprintln!("note: the stage was not recorded ({e})");
     }
 }
 

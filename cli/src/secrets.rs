@@ -8,9 +8,11 @@ use serde_json::json;
 use vonage_account::{Client, ExposeSecret as _, Secret, SecretString};
 
 use crate::{
-    global::{Context, ForKey},
+    global::ForKey,
+    lockout::{self, Revoking},
     new_secret::{self, Generated},
     output::{Failure, Output, created, shown},
+    profiles::Context,
     rotate::{self, ROTATE_AFTER_HELP, RotateArgs},
 };
 
@@ -33,13 +35,17 @@ pub enum SecretsCommand {
     /// or made with --generate
     Create(CreateArgs),
 
-    /// Revoke a secret by id, at once
+    /// Revoke a secret by id, at once; never the one this command authenticates with
     Revoke {
         /// The secret's id
         id: String,
         /// Whose secret.
         #[command(flatten)]
         key: ForKey,
+        /// Go on without asking when it cannot be told which secret is in use (needed when not
+        /// at a terminal)
+        #[arg(long, short = 'y')]
+        yes: bool,
     },
 
     /// Rotate a secret without breaking the processes that hold it: --stage adds the new secret
@@ -71,7 +77,8 @@ pub struct CreateArgs {
 
 /// Runs a `secrets` command.
 pub async fn run(command: &SecretsCommand, ctx: &Context, out: Output) -> Result<(), Failure> {
-    let client = ctx.client()?;
+    let effective = ctx.effective()?;
+    let client = effective.client(ctx.global.verbose)?;
     match command {
         SecretsCommand::List(key) => {
             let key = key.key(&client);
@@ -89,12 +96,20 @@ pub async fn run(command: &SecretsCommand, ctx: &Context, out: Output) -> Result
             let created = client.secrets_for(key.clone()).create(secret).await?;
             print_created(&key, &created, out)
         }
-        SecretsCommand::Revoke { id, key } => {
+        SecretsCommand::Revoke { id, key, yes } => {
             let key = key.key(&client);
+            lockout::guard(
+                &effective,
+                client.api_key(),
+                &key,
+                id,
+                *yes,
+                Revoking::Revoke,
+            )?;
             client.secrets_for(key.clone()).revoke(id).await?;
             print_revoked(&key, id, out)
         }
-        SecretsCommand::Rotate(args) => rotate::run(&client, args, out).await,
+        SecretsCommand::Rotate(args) => rotate::run(&effective, &client, args, out).await,
     }
 }
 

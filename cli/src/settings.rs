@@ -4,8 +4,8 @@ use clap::{Args, builder::TypedValueParser as _};
 use vonage_account::{HttpForwardMethod, Settings, SettingsUpdate};
 
 use crate::{
-    global::Context,
     output::{Failure, Output, shown},
+    profiles::Context,
 };
 
 /// `settings` options; with none the settings are only shown.

@@ -18,7 +18,7 @@ use clap::{Subcommand, ValueEnum};
 use vonage_account::{Amount, Subaccount, TransferKind};
 
 use crate::{
-    global::Context,
+    Context,
     output::{Failure, Output, shown},
 };
 

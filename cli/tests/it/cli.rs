@@ -62,7 +62,15 @@ pub(crate) struct Cli {
 
 pub(crate) fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
     let mut cli = bare(args);
+    // One state directory per fake, so that what `secrets rotate --stage` records is seen by
+    // the later runs of the same test, and by no other test.
+    let port = fake.url().rsplit(':').next().unwrap_or_default().to_owned();
     cli.command
+        .env(
+            "XDG_STATE_HOME",
+            std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("cli-{}-fake-{port}-state", std::process::id())),
+        )
         .env("VONAGE_API_KEY", fake.api_key())
         .env("VONAGE_API_SECRET", fake.api_secret())
         .env("VONAGE_REST_URL", fake.url())
@@ -70,21 +78,46 @@ pub(crate) fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
     cli
 }
 
-/// A command line with no VONAGE_* variables at all.
+/// Every environment variable the tool reads.
+pub(crate) const VARS: [&str; 11] = [
+    "VONAGE_API_KEY",
+    "VONAGE_API_SECRET",
+    "VONAGE_API_SECRET_FILE",
+    "VONAGE_API_SECRET_ID",
+    "VONAGE_REST_URL",
+    "VONAGE_API_URL",
+    "VONAGE_TIMEOUT",
+    "VONAGE_NEW_SECRET",
+    "VONAGE_PROFILE",
+    "VONAGE_CONFIG",
+    "VONAGE_CA_FILE",
+];
+
+/// A path of its own under the target's temporary directory (not created), for one test's
+/// HOME, config or state.
+pub(crate) fn temp_path(name: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "cli-{}-{}-{name}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// A command line with no VONAGE_* variables at all, and a HOME, config and state directory of
+/// its own (empty), never the user's.
 pub(crate) fn bare(args: &[&str]) -> Cli {
     let mut command = tokio::process::Command::new(BIN);
     command.args(args);
-    for var in [
-        "VONAGE_API_KEY",
-        "VONAGE_API_SECRET",
-        "VONAGE_API_SECRET_ID",
-        "VONAGE_REST_URL",
-        "VONAGE_API_URL",
-        "VONAGE_TIMEOUT",
-        "VONAGE_NEW_SECRET",
-    ] {
+    for var in VARS {
         command.env_remove(var);
     }
+    let home = temp_path("home");
+    command
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_STATE_HOME", home.join(".local/state"));
     Cli {
         command,
         stdin: None,
@@ -156,15 +189,20 @@ async fn balance_text_and_json() {
 #[tokio::test]
 async fn top_up_succeeds_and_reports_auto_reload_off_as_an_api_error() {
     let fake = FakeVonage::start().await;
-    let run = cli(&fake, &["top-up", "8ef2447e69604f642ae59363aa5f781b"])
-        .run()
-        .await;
+    let run = cli(
+        &fake,
+        &["top-up", "8ef2447e69604f642ae59363aa5f781b", "--yes"],
+    )
+    .run()
+    .await;
     run.assert_code(0).assert_no_secret();
     assert!(run.stdout.contains("Topped up"), "{run:?}");
     assert_eq!(fake.top_ups(KEY), ["8ef2447e69604f642ae59363aa5f781b"]);
     assert_eq!(fake.balance(KEY).unwrap().to_string(), "30.28000000");
 
-    let run = cli(&fake, &["--json", "top-up", "trx2"]).run().await;
+    let run = cli(&fake, &["--json", "top-up", "trx2", "--yes"])
+        .run()
+        .await;
     run.assert_code(0);
     assert_eq!(
         run.json(),
@@ -172,7 +210,7 @@ async fn top_up_succeeds_and_reports_auto_reload_off_as_an_api_error() {
     );
 
     fake.set_auto_reload(KEY, false);
-    let run = cli(&fake, &["top-up", "trx3"]).run().await;
+    let run = cli(&fake, &["top-up", "trx3", "--yes"]).run().await;
     run.assert_code(3).assert_no_secret();
     assert_eq!(run.stdout, "");
     assert!(
@@ -183,7 +221,9 @@ async fn top_up_succeeds_and_reports_auto_reload_off_as_an_api_error() {
     assert!(run.stderr.contains("request id"), "{run:?}");
     assert_eq!(run.stderr.lines().count(), 1);
 
-    let run = cli(&fake, &["--json", "top-up", "trx3"]).run().await;
+    let run = cli(&fake, &["--json", "top-up", "trx3", "--yes"])
+        .run()
+        .await;
     run.assert_code(3);
     let error = run.error_json();
     assert_eq!(error["error"], "auto-reload-disabled");
@@ -312,7 +352,9 @@ async fn secrets_list_get_and_revoke_for_own_key_and_a_sub_account() {
     assert_eq!(run.error_json()["error"], "secret-not-found");
 
     // Revoking the only secret is refused by the API; with two, one can go.
-    let run = cli(&fake, &["secrets", "revoke", &own[0]]).run().await;
+    let run = cli(&fake, &["secrets", "revoke", &own[0], "--yes"])
+        .run()
+        .await;
     run.assert_code(3);
     assert!(run.stderr.contains("403"), "{run:?}");
     let run = cli(&fake, &["secrets", "create"])
@@ -320,7 +362,7 @@ async fn secrets_list_get_and_revoke_for_own_key_and_a_sub_account() {
         .run()
         .await;
     run.assert_code(0).assert_no_secret();
-    let run = cli(&fake, &["--json", "secrets", "revoke", &own[0]])
+    let run = cli(&fake, &["--json", "secrets", "revoke", &own[0], "--yes"])
         .run()
         .await;
     run.assert_code(0).assert_no_secret();
@@ -574,7 +616,7 @@ async fn timeouts_broken_connections_and_bad_bodies_exit_4() {
 
     // A top-up is never sent twice, so a dropped connection is reported at once.
     fake.inject(Fault::drop_connection().on(Operation::TopUpAccountBalance));
-    let run = cli(&fake, &["top-up", "trx9"]).run().await;
+    let run = cli(&fake, &["top-up", "trx9", "--yes"]).run().await;
     run.assert_code(4);
     assert!(run.stderr.starts_with("error: network error"), "{run:?}");
     assert_eq!(fake.requests_to(Operation::TopUpAccountBalance).len(), 1);
@@ -615,13 +657,13 @@ async fn verbose_logs_each_request_to_stderr_but_never_a_secret() {
     // Every command, with --verbose and --api-secret on the command line: still no secret.
     let own = fake.secret_ids(KEY)[0].clone();
     for args in [
-        vec!["-v", "top-up", "trx1"],
+        vec!["-v", "top-up", "trx1", "--yes"],
         vec!["-v", "settings", "--mo-url", "https://example.com/in"],
         vec!["-v", "secrets", "list", "--for", SUB],
         vec!["-v", "secrets", "get", own.as_str()],
         vec!["-v", "--json", "secrets", "create"],
         vec!["-v", "--json", "secrets", "create"],
-        vec!["-v", "secrets", "revoke", "no-such-id"],
+        vec!["-v", "secrets", "revoke", "no-such-id", "--yes"],
     ] {
         let run = cli(&fake, &args)
             .env("VONAGE_NEW_SECRET", NEW_SECRET)
@@ -646,15 +688,15 @@ async fn verbose_logs_each_request_to_stderr_but_never_a_secret() {
 // ---- fake-server ----
 
 /// A running `vonage-account fake-server` process.
-struct FakeProcess {
+pub(crate) struct FakeProcess {
     child: tokio::process::Child,
-    url: String,
+    pub(crate) url: String,
     /// Everything it printed after the first line, up to the end of the start-up text.
-    banner: String,
+    pub(crate) banner: String,
 }
 
 /// Starts `vonage-account fake-server ARGS` and reads its start-up text.
-async fn fake_server(args: &[&str], env: &[(&str, &str)]) -> FakeProcess {
+pub(crate) async fn fake_server(args: &[&str], env: &[(&str, &str)]) -> FakeProcess {
     use tokio::io::AsyncBufReadExt as _;
     let mut command = bare(&[]).command;
     command
@@ -704,7 +746,7 @@ async fn fake_server(args: &[&str], env: &[(&str, &str)]) -> FakeProcess {
 
 impl FakeProcess {
     /// Sends `signal` (TERM or INT) and returns the exit code and stderr.
-    async fn stop(mut self, signal: &str) -> (i32, String) {
+    pub(crate) async fn stop(mut self, signal: &str) -> (i32, String) {
         use tokio::io::AsyncReadExt as _;
         let pid = self.child.id().expect("still running");
         let sent = std::process::Command::new("kill")

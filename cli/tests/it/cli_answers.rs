@@ -39,6 +39,9 @@ async fn exec(url: &str, key: &str, secret: &str, args: &[&str]) -> Run {
         .env("VONAGE_API_URL", url)
         .env("VONAGE_NEW_SECRET", ECHO_NEW_SECRET)
         .env_remove("VONAGE_TIMEOUT")
+        .env("HOME", crate::cli::temp_path("home"))
+        .env("XDG_CONFIG_HOME", crate::cli::temp_path("config"))
+        .env("XDG_STATE_HOME", crate::cli::temp_path("state"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -59,12 +62,12 @@ async fn exec(url: &str, key: &str, secret: &str, args: &[&str]) -> Run {
 fn command(op: Operation) -> Option<Vec<&'static str>> {
     Some(match op {
         Operation::GetAccountBalance => vec!["balance"],
-        Operation::TopUpAccountBalance => vec!["top-up", "trx1"],
+        Operation::TopUpAccountBalance => vec!["top-up", "trx1", "--yes"],
         Operation::ChangeAccountSettings => vec!["settings"],
         Operation::RetrieveApiSecrets => vec!["secrets", "list"],
         Operation::RetrieveApiSecret => vec!["secrets", "get", "id1"],
         Operation::CreateApiSecret => vec!["secrets", "create"],
-        Operation::RevokeApiSecret => vec!["secrets", "revoke", "id1"],
+        Operation::RevokeApiSecret => vec!["secrets", "revoke", "id1", "--yes"],
         Operation::RetrievePricingCountry => vec!["pricing", "sms", "--country", "DE"],
         Operation::RetrievePricingAllCountries => vec!["pricing", "voice", "--all"],
         Operation::RetrievePrefixPricing => vec!["pricing", "sms-transit", "--prefix", "44"],
@@ -313,7 +316,7 @@ async fn json_errors_carry_every_field_of_the_body() {
         )
         .on(Operation::RevokeApiSecret),
     );
-    let run = cli(&["--json", "secrets", "revoke", "id1"]).await;
+    let run = cli(&["--json", "secrets", "revoke", "id1", "--yes"]).await;
     assert_eq!(run.code, 3);
     let e = run.error_json();
     assert_eq!(e["error"], "unauthorized");
@@ -393,18 +396,30 @@ async fn a_revoke_or_top_up_that_went_through_exits_0() {
         (202, "accepted"),
     ] {
         fake.inject(fault(status, "application/json", body).on(Operation::RevokeApiSecret));
-        let run = exec(&fake.url(), &key, &secret, &["secrets", "revoke", "id1"]).await;
+        let run = exec(
+            &fake.url(),
+            &key,
+            &secret,
+            &["secrets", "revoke", "id1", "--yes"],
+        )
+        .await;
         assert_eq!(run.code, 0, "{status} {body:?}: {run:?}");
         assert!(run.stdout.starts_with("Revoked secret id1"), "{run:?}");
     }
     for body in ["", "{}", r#"{"status":"ok"}"#] {
         fake.inject(fault(200, "application/json", body).on(Operation::TopUpAccountBalance));
-        let text = exec(&fake.url(), &key, &secret, &["top-up", "trx1"]).await;
+        let text = exec(&fake.url(), &key, &secret, &["top-up", "trx1", "--yes"]).await;
         assert_eq!(text.code, 0, "{body:?}: {text:?}");
         assert!(text.stdout.contains("unconfirmed"), "{text:?}");
         assert!(text.stdout.contains("check the balance"), "{text:?}");
         fake.inject(fault(200, "application/json", body).on(Operation::TopUpAccountBalance));
-        let json = exec(&fake.url(), &key, &secret, &["--json", "top-up", "trx1"]).await;
+        let json = exec(
+            &fake.url(),
+            &key,
+            &secret,
+            &["--json", "top-up", "trx1", "--yes"],
+        )
+        .await;
         assert_eq!(json.code, 0, "{json:?}");
         let value: Value = serde_json::from_str(&json.stdout).unwrap();
         assert_eq!(value["topped_up"], true);
@@ -421,7 +436,7 @@ async fn a_revoke_or_top_up_that_went_through_exits_0() {
         )
         .on(Operation::TopUpAccountBalance),
     );
-    let run = exec(&fake.url(), &key, &secret, &["top-up", "trx1"]).await;
+    let run = exec(&fake.url(), &key, &secret, &["top-up", "trx1", "--yes"]).await;
     assert_eq!(run.code, 3, "{run:?}");
     assert!(
         run.stderr.contains("error-code 420 (topup failed)"),

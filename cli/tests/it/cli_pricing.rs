@@ -130,7 +130,7 @@ async fn check_balance_reports_the_four_states() {
     ok.assert_code(0).assert_no_secret();
     assert_eq!(
         ok.stdout,
-        "BALANCE OK - 10.28000000 EUR | balance=10.28;5;2\n"
+        "BALANCE OK - 10.28000000 EUR | balance=10.28000000;5:;2:\n"
     );
 
     let warning = cli(
@@ -142,7 +142,7 @@ async fn check_balance_reports_the_four_states() {
     warning.assert_code(1);
     assert_eq!(
         warning.stdout,
-        "BALANCE WARNING - 10.28000000 EUR | balance=10.28;20;8.5\n"
+        "BALANCE WARNING - 10.28000000 EUR | balance=10.28000000;20:;8.5:\n"
     );
 
     let critical = cli(
@@ -154,7 +154,7 @@ async fn check_balance_reports_the_four_states() {
     critical.assert_code(2);
     assert_eq!(
         critical.stdout,
-        "BALANCE CRITICAL - 10.28000000 EUR | balance=10.28;20;10.29\n"
+        "BALANCE CRITICAL - 10.28000000 EUR | balance=10.28000000;20:;10.29:\n"
     );
     // Equal to a threshold is not below it.
     cli(
@@ -254,7 +254,7 @@ async fn check_balance_says_what_the_balance_covers_at_the_highest_price() {
     // 10.28 / 0.081 (Vodafone, the highest network price) = 126.9...: 126 messages.
     assert_eq!(
         run.stdout,
-        "BALANCE OK - 10.28000000 EUR, covers 126 messages (sms) to DE at 0.08100000 EUR | balance=10.28;5;2\n"
+        "BALANCE OK - 10.28000000 EUR, covers 126 messages (sms) to DE at 0.08100000 EUR | balance=10.28000000;5:;2:\n"
     );
     let run = cli(
         &fake,

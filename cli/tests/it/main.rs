@@ -12,6 +12,7 @@ mod echo;
 mod cli;
 mod cli_answers;
 mod cli_generate;
+mod cli_operations;
 mod cli_pricing;
 mod cli_rotate;
 mod cli_rotate_all;
