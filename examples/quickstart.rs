@@ -9,7 +9,9 @@
 //!
 //! Everything but `main` is production code: it takes a `Client` and never sees the fake.
 
-use vonage_account::{Client, Error, ServiceType, SettingsUpdate};
+use vonage_account::{
+    Client, Error, MoneyTransfer, NewSubaccount, ServiceType, SettingsUpdate, generate_secret,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -26,6 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let client = fake.client();
     read_only(&client).await?;
+    subaccounts(&client).await?;
     changes(&client).await?;
     println!("\nThe fake saw {} API requests.", fake.requests().len());
     Ok(())
@@ -77,6 +80,57 @@ async fn read_only(client: &Client) -> Result<(), Error> {
     let plus_one = client.pricing().prefix(ServiceType::Sms, "1").await?;
     let codes: Vec<&str> = plus_one.iter().map(|c| c.country_code.as_str()).collect();
     println!("SMS, prefix +1:   {}", codes.join(", "));
+    Ok(())
+}
+
+/// Sub-accounts: one for a customer with a balance of its own, balance moved to it, the list,
+/// and its secret rotated with the primary account's credentials.
+async fn subaccounts(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let subaccounts = client.subaccounts();
+    let created = subaccounts
+        .create(&NewSubaccount::new("Quickstart Customer").own_balance())
+        .await?;
+    let key = created.api_key().to_owned();
+    // `created.secret` is the only copy the API will ever give: a service stores it now.
+    println!("sub-account:      created {key} with a balance of its own");
+    let moved = subaccounts
+        .transfer_balance(&MoneyTransfer::new(client.api_key(), &key, "2.50"))
+        .await?;
+    println!(
+        "balance moved:    {} EUR to {key}, transfer {} (reference {})",
+        moved.amount,
+        moved.id,
+        moved.reference.as_deref().unwrap_or("none")
+    );
+    let list = subaccounts.list().await?;
+    println!(
+        "sub-accounts:     {} (total balance {} EUR)",
+        list.subaccounts.len(),
+        list.total_balance
+            .as_ref()
+            .map_or("?".into(), ToString::to_string)
+    );
+    for sub in &list.subaccounts {
+        let balance = match &sub.balance {
+            Some(balance) => format!("{balance} EUR of its own"),
+            None => "shares the primary's balance".into(),
+        };
+        println!(
+            "                  - {} {:?}: {balance}",
+            sub.api_key, sub.name
+        );
+    }
+    // One holder of the secret (this process): rotate in one step. For a fleet, stage and
+    // retire (`vonage-account secrets rotate --all-subaccounts` does it for every sub-account).
+    let rotated = subaccounts
+        .secrets(key.as_str())
+        .rotate(generate_secret()?)
+        .await?;
+    println!(
+        "secret rotated:   {key} has new secret {}, revoked {}",
+        rotated.secret.id,
+        rotated.revoked.join(", ")
+    );
     Ok(())
 }
 
