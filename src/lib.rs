@@ -215,6 +215,8 @@
 //!
 //! A sub-account's rotation ([`Client::secrets_for`]) hands back a [`SubAccountClient`], which
 //! authenticates as the sub-account and cannot take the place of the primary [`Client`].
+//! Every sub-account's secret at once, in the same two phases, a bounded number at a time and
+//! going on past a failure: [`Subaccounts::rotate_all`] ([`RotateAll`]).
 //!
 //! A rotation is a workflow of several calls, so it fails with its own [`RotationError`], which
 //! says which step stopped and what state the key was left in.

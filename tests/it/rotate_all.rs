@@ -73,7 +73,7 @@ async fn stage_then_retire_every_subaccount_going_on_past_a_failure() {
         })
         .await
         .unwrap();
-    assert_eq!(*asked.lock().unwrap(), [failed_key.clone()]);
+    assert_eq!(*asked.lock().unwrap(), std::slice::from_ref(&failed_key));
     for each in &second {
         match &each.outcome {
             Ok(StagedSubaccount::Staged(_)) => assert_eq!(each.api_key, failed_key),
