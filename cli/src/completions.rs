@@ -24,14 +24,16 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
-/// Prints the completion script for `command` on stdout.
-pub fn completions(args: &CompletionsArgs, mut command: clap::Command) -> Result<(), Failure> {
-    clap_complete::generate(
-        args.shell,
-        &mut command,
-        "vonage-account",
-        &mut std::io::stdout(),
-    );
+/// Prints the completion script for `command` on stdout. Rendered into memory first: clap_complete
+/// panics when its writer fails, and a closed stdout (`| head`) is no reason to panic.
+pub fn completions(
+    args: &CompletionsArgs,
+    mut command: clap::Command,
+    out: Output,
+) -> Result<(), Failure> {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "vonage-account", &mut script);
+    out.line(String::from_utf8_lossy(&script).trim_end());
     Ok(())
 }
 

@@ -21,85 +21,60 @@ pub enum ConfigCommand {
 pub fn run(command: &ConfigCommand, ctx: &Context, out: Output) -> Result<(), Failure> {
     let ConfigCommand::Show = command;
     let effective = ctx.effective()?;
-    // (name, value shown, where from)
-    let row = |value: Option<String>, origin: Option<String>, default: Option<String>| match (
+    // Each setting: the value shown (never the secret) and where it came from.
+    let from = |origin: Option<String>, value: Option<String>, default: Option<String>| match (
         value, default,
     ) {
         (Some(value), _) => (Some(value), origin.unwrap_or_default()),
         (None, Some(default)) => (Some(default), "default".to_owned()),
         (None, None) => (None, String::new()),
     };
-    let text = |s: &Option<Setting<String>>| s.as_ref().map(|s| s.value.clone());
-    let origin = |o: Option<String>| o;
+    let text = |s: &Option<Setting<String>>| {
+        from(
+            s.as_ref().map(|s| s.origin.to_string()),
+            s.as_ref().map(|s| s.value.clone()),
+            None,
+        )
+    };
+    let url = |s: &Option<Setting<String>>, default: &str| {
+        from(
+            s.as_ref().map(|s| s.origin.to_string()),
+            s.as_ref().map(|s| s.value.clone()),
+            Some(default.to_owned()),
+        )
+    };
+    let secret = effective.api_secret.as_ref();
+    let timeout = effective.timeout.as_ref();
+    let ca = effective.ca_file.as_ref();
     let rows = [
-        (
-            "api_key",
-            row(
-                text(&effective.api_key),
-                origin(effective.api_key.as_ref().map(|s| s.origin.to_string())),
-                None,
-            ),
-        ),
+        ("api_key", text(&effective.api_key)),
         (
             "api_secret",
-            row(
-                effective
-                    .api_secret
-                    .as_ref()
-                    .map(|_| "(set, not shown)".to_owned()),
-                effective.api_secret.as_ref().map(|s| match &s.file {
+            from(
+                secret.map(|s| match &s.file {
                     Some(file) => format!("{} ({})", s.origin, file.display()),
                     None => s.origin.to_string(),
                 }),
+                secret.map(|_| "(set, not shown)".to_owned()),
                 None,
             ),
         ),
-        (
-            "api_secret_id",
-            row(
-                text(&effective.api_secret_id),
-                effective
-                    .api_secret_id
-                    .as_ref()
-                    .map(|s| s.origin.to_string()),
-                None,
-            ),
-        ),
-        (
-            "rest_url",
-            row(
-                text(&effective.rest_url),
-                effective.rest_url.as_ref().map(|s| s.origin.to_string()),
-                Some(DEFAULT_REST_URL.to_owned()),
-            ),
-        ),
-        (
-            "api_url",
-            row(
-                text(&effective.api_url),
-                effective.api_url.as_ref().map(|s| s.origin.to_string()),
-                Some(DEFAULT_API_URL.to_owned()),
-            ),
-        ),
+        ("api_secret_id", text(&effective.api_secret_id)),
+        ("rest_url", url(&effective.rest_url, DEFAULT_REST_URL)),
+        ("api_url", url(&effective.api_url, DEFAULT_API_URL)),
         (
             "timeout",
-            row(
-                effective
-                    .timeout
-                    .as_ref()
-                    .map(|s| format!("{}s", s.value.as_secs_f64())),
-                effective.timeout.as_ref().map(|s| s.origin.to_string()),
+            from(
+                timeout.map(|s| s.origin.to_string()),
+                timeout.map(|s| format!("{}s", s.value.as_secs_f64())),
                 Some(format!("{}s", DEFAULT_TIMEOUT.as_secs_f64())),
             ),
         ),
         (
             "ca_file",
-            row(
-                effective
-                    .ca_file
-                    .as_ref()
-                    .map(|s| s.value.display().to_string()),
-                effective.ca_file.as_ref().map(|s| s.origin.to_string()),
+            from(
+                ca.map(|s| s.origin.to_string()),
+                ca.map(|s| s.value.display().to_string()),
                 None,
             ),
         ),

@@ -35,7 +35,7 @@ pub struct Global {
     pub api_secret_file: Option<PathBuf>,
 
     /// The id of the API secret, if known: lets `secrets rotate` tell which of two secrets is
-    /// yours, and refuse to retire the one you are using
+    /// yours, and `secrets revoke` and `--retire` refuse to revoke the one you are using
     #[arg(long, env = "VONAGE_API_SECRET_ID", global = true, value_name = "ID")]
     pub api_secret_id: Option<String>,
 

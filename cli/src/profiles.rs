@@ -173,8 +173,9 @@ fn load(path: &Path, named: bool) -> Result<Option<ConfigFile>, Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return Ok(None),
         Err(e) => {
             return Err(Failure::Usage(format!(
-                "cannot read the config file {} (VONAGE_CONFIG): {e}",
-                path.display()
+                "cannot read the config file {}{}: {e}",
+                path.display(),
+                if named { " (VONAGE_CONFIG)" } else { "" }
             )));
         }
     };
@@ -261,7 +262,7 @@ fn expand(path: &Path, base: Option<&Path>) -> PathBuf {
 
 /// Works out the settings in effect.
 pub fn resolve(global: &Global, typed: &Typed) -> Result<Effective, Failure> {
-    let chosen_by = global.profile.as_ref().map(|_| {
+    let chosen_by = global.profile.as_ref().filter(|n| !n.is_empty()).map(|_| {
         if typed.has("profile") {
             "--profile"
         } else {

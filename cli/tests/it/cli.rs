@@ -63,13 +63,17 @@ pub(crate) struct Cli {
 pub(crate) fn cli(fake: &FakeVonage, args: &[&str]) -> Cli {
     let mut cli = bare(args);
     // One state directory per fake, so that what `secrets rotate --stage` records is seen by
-    // the later runs of the same test, and by no other test.
+    // the later runs of the same test, and by no other test: named by the fake's port and its
+    // sub-account's first secret id (random), as a port may be used again by a later fake.
     let port = fake.url().rsplit(':').next().unwrap_or_default().to_owned();
+    let marker = fake.secret_ids(SUB).first().cloned().unwrap_or_default();
     cli.command
         .env(
             "XDG_STATE_HOME",
-            std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-                .join(format!("cli-{}-fake-{port}-state", std::process::id())),
+            std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+                "cli-{}-fake-{port}-{marker}-state",
+                std::process::id()
+            )),
         )
         .env("VONAGE_API_KEY", fake.api_key())
         .env("VONAGE_API_SECRET", fake.api_secret())

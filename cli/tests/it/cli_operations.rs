@@ -884,3 +884,22 @@ async fn the_https_fake_servers_try_line_works_as_printed() {
         "the CA file of the Try: line is removed on stop"
     );
 }
+
+/// `completions` and `man` into a reader that has gone (`| head -1` closing early): no panic, and
+/// the exit code is the command's, not 101.
+#[test]
+fn completions_and_man_into_a_closed_pipe_do_not_panic() {
+    for args in [&["completions", "bash"][..], &["man"]] {
+        let mut child = std::process::Command::new(BIN)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {out:?}");
+    }
+}
