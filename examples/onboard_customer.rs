@@ -1,171 +1,116 @@
-//! Onboarding a customer as a sub-account, written to be lifted into a service: a sub-account
-//! with a balance of its own, its secret kept, an opening balance moved to it exactly once, and
-//! the ways back (suspend, reactivate).
+//! Onboarding a customer: a sub-account of its own with an opening balance, written to be lifted
+//! into a service.
 //!
-//! Money moves without an idempotency key, so the code never sends a create or a transfer twice
-//! on its own: when an answer is lost ([`ErrorKind::OutcomeUnknown`]) it looks in the list or the
-//! ledger first ([`Subaccounts::settle`]). The opening transfer carries a reference derived from
-//! the sub-account's key, so running the onboarding again for the same sub-account finds it in
-//! the ledger instead of paying twice.
+//! `onboard` creates the sub-account with its own balance and a secret made here, then moves the
+//! opening balance to it. Neither call is ever sent twice by the crate; when an answer is lost
+//! (the outcome is unknown) it settles the outcome before going on, so a retry of the whole
+//! onboarding never makes two sub-accounts or moves the money twice.
 //!
-//! Run: `cargo run --example onboard_customer` (the embedded fake server), or with
-//! `VONAGE_API_KEY`/`VONAGE_API_SECRET` set: `cargo run --example onboard_customer -- NAME EUR`
-//! (this creates a real sub-account and moves real balance to it).
+//! With no `VONAGE_API_KEY` in the environment this runs against the embedded fake server, once
+//! plainly and once with both answers lost after the work was done. With credentials it onboards
+//! one customer for real: `cargo run --example onboard_customer -- "Acme Ltd" 25.00`.
 //!
-//! Everything but `main` is production code: it takes a `Client`.
+//! Everything but `main` is production code: it takes a `Client` and never sees the fake.
 
 use vonage_account::{
-    Client, Error, ExposeSecret as _, MoneyTransfer, NewSubaccount, SecretString, Settlement,
-    Subaccount, Transfer, TransferKind, generate_secret,
+    Amount, Client, CreatedSubaccount, Error, ErrorKind, ExposeSecret, MoneyTransfer,
+    NewSubaccount, SecretString, Settlement, Transfer, generate_secret,
 };
 
-/// What onboarding can fail with: a call ([`Error`]), the rotation that replaces a lost secret
-/// ([`vonage_account::RotationError`]), or the OS's random source.
-pub type OnboardError = Box<dyn std::error::Error + Send + Sync>;
-
 #[tokio::main]
-async fn main() -> Result<(), OnboardError> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let name = args.next().unwrap_or_else(|| "Acme Ltd".into());
+    let opening: Amount = args.next().as_deref().unwrap_or("25.00").parse()?;
     if std::env::var_os("VONAGE_API_KEY").is_some() {
         let client = Client::from_env()?;
-        let [name, amount] = args.as_slice() else {
-            eprintln!("usage, with real credentials: onboard_customer NAME EUR");
-            for sub in client.subaccounts().list().await?.subaccounts {
-                println!("{} {:?}", sub.api_key, sub.name);
-            }
-            return Ok(());
-        };
-        let customer = onboard(&client, name, amount).await?;
-        println!(
-            "onboarded {} ({:?})",
-            customer.subaccount.api_key, customer.subaccount.name
-        );
+        let customer = onboard(&client, &name, &opening).await?;
+        report(&customer);
         return Ok(());
     }
     // The demo's only choice: without credentials, the embedded fake server.
-    let fake = vonage_account_fake::FakeVonage::start().await;
-    let client = fake.client();
-    let customer = onboard(&client, "Acme Ltd", "25.00").await?;
-    let key = customer.subaccount.api_key.clone();
+    use vonage_account::Operation;
+    use vonage_account_fake::{FakeVonage, Fault};
+    let fake = FakeVonage::start().await;
     println!(
-        "onboarded {key}: opening transfer {} (reference {}); secret kept ({} characters)",
-        customer.opening.id,
-        customer.opening.reference.as_deref().unwrap_or("none"),
-        customer.secret.expose_secret().len()
+        "No VONAGE_API_KEY set: the embedded fake Vonage server at {}\n",
+        fake.url()
     );
-    // Running it again for the same sub-account pays nothing twice.
-    let again = open_balance(&client, &customer.subaccount, "25.00").await?;
-    println!("again:     found transfer {} in the ledger", again.id);
-    suspend(&client, &key).await?;
-    println!("suspended {key}");
-    reactivate(&client, &key).await?;
-    println!("reactivated {key}");
-    println!("the fake saw {} requests", fake.requests().len());
+    let client = fake.client();
+    report(&onboard(&client, &name, &opening).await?);
+
+    println!("\nAgain, with both answers lost after Vonage did the work:");
+    fake.inject(Fault::commit_then_drop().on(Operation::CreateSubAccount));
+    fake.inject(Fault::commit_then_drop().on(Operation::TransferBalance));
+    report(&onboard(&client, "Globex Corp", &opening).await?);
+    let view = fake.subaccounts();
+    println!(
+        "\nThe fake has {} sub-accounts and {} balance transfers: nothing was done twice.",
+        view.subaccounts.len(),
+        view.transfers.len()
+    );
     Ok(())
 }
 
-/// A customer's sub-account, its secret (the only copy), and the opening transfer.
+/// A customer's sub-account, ready to hand over.
 #[derive(Debug)]
 pub struct Customer {
-    /// The sub-account.
-    pub subaccount: Subaccount,
-    /// Its API secret: store it (a vault, the customer's configuration) before anything else.
+    /// The sub-account's API key.
+    pub api_key: String,
+    /// Its API secret: give it to the customer (or store it) now.
     pub secret: SecretString,
-    /// The transfer of the opening balance.
+    /// The opening balance transfer.
     pub opening: Transfer,
 }
 
-/// Creates the customer's sub-account with a balance of its own and moves `opening_eur` to it.
-///
-/// A create whose answer was lost is settled by name and time; the sub-account it made is taken
-/// over with a new secret (the lost answer held the only copy of the first one).
-pub async fn onboard(
-    client: &Client,
-    name: &str,
-    opening_eur: &str,
-) -> Result<Customer, OnboardError> {
-    let subaccounts = client.subaccounts();
-    let (subaccount, secret) = match subaccounts
-        .create(&NewSubaccount::new(name).own_balance())
-        .await
-    {
-        Ok(created) => (created.subaccount.clone(), created.secret),
-        Err(e) => {
-            let Some(unknown) = e.outcome_unknown() else {
-                return Err(e.into());
-            };
-            match subaccounts.settle(unknown).await? {
-                Settlement::Created(found) if !found.is_empty() => {
-                    let sub = found[0].clone();
-                    let secret = replace_lost_secret(client, &sub.api_key).await?;
-                    (sub, secret)
-                }
-                // Not made: one more attempt, which again is never sent twice.
-                _ => {
-                    let created = subaccounts
-                        .create(&NewSubaccount::new(name).own_balance())
-                        .await?;
-                    (created.subaccount.clone(), created.secret)
-                }
+/// Creates a sub-account named `name` with its own balance and a fresh secret, and moves
+/// `opening` EUR to it from the primary account. Safe against lost answers: see the module docs.
+pub async fn onboard(client: &Client, name: &str, opening: &Amount) -> Result<Customer, Error> {
+    let subs = client.subaccounts();
+    let secret = generate_secret().map_err(|e| Error::Config(e.to_string()))?;
+    let new = NewSubaccount::new(name)
+        .own_balance()
+        .secret(secret.clone());
+    let api_key = match subs.create(&new).await {
+        Ok(CreatedSubaccount { subaccount, .. }) => subaccount.api_key,
+        Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
+            let unknown = e.outcome_unknown().expect("an unknown outcome");
+            match subs.settle(unknown).await? {
+                // It was created, with the secret sent: the newest of that name.
+                Settlement::Created(found) => found[0].api_key.clone(),
+                // Not created: creating it now is creating it once.
+                _ => subs.create(&new).await?.subaccount.api_key,
             }
         }
+        Err(e) => return Err(e),
     };
-    let opening = open_balance(client, &subaccount, opening_eur).await?;
+    let transfer = MoneyTransfer::new(client.api_key(), &api_key, opening)
+        .reference(format!("onboarding {api_key}"));
+    let opening = match subs.transfer_balance(&transfer).await {
+        Ok(made) => made,
+        Err(e) if e.kind() == ErrorKind::OutcomeUnknown => {
+            let unknown = e.outcome_unknown().expect("an unknown outcome");
+            match subs.settle(unknown).await? {
+                Settlement::Transferred(made) => made,
+                _ => subs.transfer_balance(&transfer).await?,
+            }
+        }
+        Err(e) => return Err(e),
+    };
     Ok(Customer {
-        subaccount,
+        api_key,
         secret,
         opening,
     })
 }
 
-/// A new secret for a sub-account whose secret was lost: the only one it has is replaced.
-async fn replace_lost_secret(client: &Client, api_key: &str) -> Result<SecretString, OnboardError> {
-    let secret = generate_secret()?;
-    client.secrets_for(api_key).rotate(secret.clone()).await?;
-    Ok(secret)
-}
-
-/// Moves `amount_eur` of balance from the primary account to the sub-account, exactly once:
-/// the reference names the sub-account, so a transfer already in the ledger is found, not made
-/// again; a transfer whose answer was lost is looked for before it is sent again.
-pub async fn open_balance(
-    client: &Client,
-    sub: &Subaccount,
-    amount_eur: &str,
-) -> Result<Transfer, Error> {
-    let subaccounts = client.subaccounts();
-    let reference = format!("opening balance {}", sub.api_key);
-    let find = || {
-        subaccounts.find_transfer(
-            TransferKind::Balance,
-            &reference,
-            sub.created_at,
-            &sub.api_key,
-        )
-    };
-    if let Some(done) = find().await? {
-        return Ok(done);
-    }
-    let transfer =
-        MoneyTransfer::new(client.api_key(), &sub.api_key, amount_eur).reference(&reference);
-    match subaccounts.transfer_balance(&transfer).await {
-        Ok(made) => Ok(made),
-        // Lost answer: in the ledger means made; only if not there is it sent again.
-        Err(e) if e.outcome_unknown().is_some() => match find().await? {
-            Some(done) => Ok(done),
-            None => subaccounts.transfer_balance(&transfer).await,
-        },
-        Err(e) => Err(e),
-    }
-}
-
-/// Suspends the customer's sub-account (a customer who stopped paying); its data and numbers
-/// stay.
-pub async fn suspend(client: &Client, api_key: &str) -> Result<Subaccount, Error> {
-    client.subaccounts().suspend(api_key).await
-}
-
-/// Reactivates a suspended sub-account.
-pub async fn reactivate(client: &Client, api_key: &str) -> Result<Subaccount, Error> {
-    client.subaccounts().reactivate(api_key).await
+fn report(customer: &Customer) {
+    println!(
+        "onboarded {}: secret of {} characters, {} EUR moved (transfer {}, reference {:?})",
+        customer.api_key,
+        customer.secret.expose_secret().len(),
+        customer.opening.amount,
+        customer.opening.id,
+        customer.opening.reference.as_deref().unwrap_or_default(),
+    );
 }

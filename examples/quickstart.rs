@@ -10,7 +10,8 @@
 //! Everything but `main` is production code: it takes a `Client` and never sees the fake.
 
 use vonage_account::{
-    Client, Error, MoneyTransfer, NewSubaccount, ServiceType, SettingsUpdate, generate_secret,
+    Client, Error, ExposeSecret, MoneyTransfer, NewSubaccount, ServiceType, SettingsUpdate,
+    TransferFilter, generate_secret,
 };
 
 #[tokio::main]
@@ -28,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let client = fake.client();
     read_only(&client).await?;
+    // Before `changes`, whose rotation retires the secret this client holds.
     subaccounts(&client).await?;
     changes(&client).await?;
     println!("\nThe fake saw {} API requests.", fake.requests().len());
@@ -80,57 +82,6 @@ async fn read_only(client: &Client) -> Result<(), Error> {
     let plus_one = client.pricing().prefix(ServiceType::Sms, "1").await?;
     let codes: Vec<&str> = plus_one.iter().map(|c| c.country_code.as_str()).collect();
     println!("SMS, prefix +1:   {}", codes.join(", "));
-    Ok(())
-}
-
-/// Sub-accounts: one for a customer with a balance of its own, balance moved to it, the list,
-/// and its secret rotated with the primary account's credentials.
-async fn subaccounts(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
-    let subaccounts = client.subaccounts();
-    let created = subaccounts
-        .create(&NewSubaccount::new("Quickstart Customer").own_balance())
-        .await?;
-    let key = created.api_key().to_owned();
-    // `created.secret` is the only copy the API will ever give: a service stores it now.
-    println!("sub-account:      created {key} with a balance of its own");
-    let moved = subaccounts
-        .transfer_balance(&MoneyTransfer::new(client.api_key(), &key, "2.50"))
-        .await?;
-    println!(
-        "balance moved:    {} EUR to {key}, transfer {} (reference {})",
-        moved.amount,
-        moved.id,
-        moved.reference.as_deref().unwrap_or("none")
-    );
-    let list = subaccounts.list().await?;
-    println!(
-        "sub-accounts:     {} (total balance {} EUR)",
-        list.subaccounts.len(),
-        list.total_balance
-            .as_ref()
-            .map_or("?".into(), ToString::to_string)
-    );
-    for sub in &list.subaccounts {
-        let balance = match &sub.balance {
-            Some(balance) => format!("{balance} EUR of its own"),
-            None => "shares the primary's balance".into(),
-        };
-        println!(
-            "                  - {} {:?}: {balance}",
-            sub.api_key, sub.name
-        );
-    }
-    // One holder of the secret (this process): rotate in one step. For a fleet, stage and
-    // retire (`vonage-account secrets rotate --all-subaccounts` does it for every sub-account).
-    let rotated = subaccounts
-        .secrets(key.as_str())
-        .rotate(generate_secret()?)
-        .await?;
-    println!(
-        "secret rotated:   {key} has new secret {}, revoked {}",
-        rotated.secret.id,
-        rotated.revoked.join(", ")
-    );
     Ok(())
 }
 
@@ -203,4 +154,65 @@ async fn changes(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("retired secret:   {} ({retired:?})", staged.old_secret_id);
     Ok(())
+}
+
+/// The Subaccounts API: a customer's sub-account with its own balance, money moved to it, the
+/// list, and its secret rotated with the primary's credentials.
+async fn subaccounts(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let subs = client.subaccounts();
+    let created = subs
+        .create(&NewSubaccount::new("Quickstart Customer").own_balance())
+        .await?;
+    let key = created.api_key().to_owned();
+    println!(
+        "sub-account:      created {key} ({:?}) with its own balance; its secret, shown once, is {} characters",
+        created.subaccount.name,
+        created.secret.expose_secret().len()
+    );
+    let moved = subs
+        .transfer_balance(&MoneyTransfer::new(client.api_key(), &key, "5.00"))
+        .await?;
+    println!(
+        "balance moved:    {} EUR to {key}, reference {}",
+        moved.amount,
+        moved.reference.as_deref().unwrap_or("-")
+    );
+    let list = subs.list().await?;
+    for sub in &list.subaccounts {
+        println!(
+            "                  - {} {:?}: {}",
+            sub.api_key,
+            sub.name,
+            sub.balance
+                .as_ref()
+                .map_or("shares the primary's balance".into(), |b| format!(
+                    "{b} EUR"
+                )),
+        );
+    }
+    println!(
+        "totals:           {} EUR balance, {} EUR credit limit",
+        list.total_balance
+            .as_ref()
+            .map_or("?".into(), ToString::to_string),
+        list.total_credit_limit
+            .as_ref()
+            .map_or("?".into(), ToString::to_string),
+    );
+    let since = TransferFilter::since(yesterday()).subaccount(&key);
+    println!(
+        "its transfers:    {} since yesterday",
+        subs.balance_transfers(&since).await?.len()
+    );
+    let rotated = subs.secrets(&key).rotate(generate_secret()?).await?;
+    println!(
+        "secret rotated:   {key} now uses secret {} (revoked {:?})",
+        rotated.secret.id, rotated.revoked
+    );
+    Ok(())
+}
+
+/// This time yesterday.
+fn yesterday() -> std::time::SystemTime {
+    std::time::SystemTime::now() - std::time::Duration::from_secs(24 * 60 * 60)
 }

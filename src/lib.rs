@@ -363,10 +363,11 @@ pub use rust_decimal::Decimal;
 
 // The Subaccounts API (its own block, so that branches reshaping the lists above merge cleanly).
 pub use subaccounts::{
-    Asked, CreatedSubaccount, IntoTransferAmount, IntoUtcTime, MoneyTransfer, NewSubaccount,
-    NumberMove, NumberTransfer, PrimaryAccount, SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN,
-    Settlement, Subaccount, SubaccountList, SubaccountUpdate, Subaccounts, Transfer,
-    TransferFilter, TransferKind, UnknownOutcome,
+    Asked, CreatedSubaccount, DEFAULT_FLEET_CONCURRENCY, EverySubaccount, IntoTransferAmount,
+    IntoUtcTime, MoneyTransfer, NewSubaccount, NumberMove, NumberTransfer, PrimaryAccount,
+    SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN, Settlement, StageOutcome, Subaccount,
+    SubaccountList, SubaccountUpdate, Subaccounts, Transfer, TransferFilter, TransferKind,
+    UnknownOutcome,
 };
 
 // Every sub-account's secret rotated in two phases (its own block, as the Subaccounts API's).

@@ -1220,6 +1220,8 @@ pub struct SubaccountsPatch {
     pub max_subaccounts: Option<usize>,
     /// Whether the primary is postpaid.
     pub postpaid: Option<bool>,
+    /// The primary's name (`""` for none: `null`, as live answers have it).
+    pub primary_name: Option<String>,
     /// The primary's credit limit in EUR (zero or negative).
     pub credit_limit: Option<String>,
     /// Numbers to register (or give to another owner).
@@ -1304,6 +1306,9 @@ impl Accounts {
         }
         if let Some(on) = patch.postpaid {
             next.postpaid = on;
+        }
+        if let Some(name) = &patch.primary_name {
+            next.primary_name = Some(name.clone()).filter(|n| !n.is_empty());
         }
         if let Some(text) = &patch.credit_limit {
             next.primary_credit_limit = credit_limit("credit_limit", text)?;
