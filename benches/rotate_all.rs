@@ -137,7 +137,12 @@ async fn main() {
             .iter()
             .filter(|r| matches!(r.outcome, Ok(StagedSubaccount::Staged(_))))
             .count();
-        row(&format!("library, concurrency({limit})"), wall, &proxy, staged);
+        row(
+            &format!("library, concurrency({limit})"),
+            wall,
+            &proxy,
+            staged,
+        );
     }
     let Some(bin) = std::env::var_os("VONAGE_ACCOUNT_BIN") else {
         println!("\n(set VONAGE_ACCOUNT_BIN to a built vonage-account for the CLI rows)");
@@ -153,7 +158,14 @@ async fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         let mut command = tokio::process::Command::new(&bin);
         command
-            .args(["--json", "secrets", "rotate", "--all-subaccounts", "--stage", "--generate"])
+            .args([
+                "--json",
+                "secrets",
+                "rotate",
+                "--all-subaccounts",
+                "--stage",
+                "--generate",
+            ])
             .arg("--secret-dir")
             .arg(&dir)
             .env("VONAGE_API_KEY", fake.api_key())
