@@ -204,7 +204,7 @@ impl Output {
                 });
             }
             if let Some(unknown) = failure.call_error().and_then(Error::outcome_unknown) {
-                object["outcome_unknown"] = crate::subaccounts::unknown_json(unknown);
+                object["outcome_unknown"] = unknown_json(unknown);
             }
             if let Failure::Rotation(rotation) = failure {
                 object["step"] = json!(rotation.step.to_string());
@@ -249,4 +249,45 @@ fn call_exit_code(error: &Error) -> u8 {
         _ if error.api().is_some() => EXIT_API,
         _ => EXIT_NETWORK,
     }
+}
+
+/// What the JSON error says of a call whose outcome is unknown: the operation, when it was
+/// sent, what it asked (a transfer's `reference`), and how to settle it.
+pub fn unknown_json(unknown: &vonage_account::UnknownOutcome) -> serde_json::Value {
+    use vonage_account::Asked;
+    let mut object = serde_json::json!({
+        "operation": unknown.operation.to_string(),
+        "sent_at": unknown.sent_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "search_from": unknown.search_from().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "how_to_settle": unknown.how_to_settle(),
+    });
+    match &unknown.asked {
+        Asked::Transfer {
+            kind,
+            reference,
+            from,
+            to,
+            amount,
+        } => {
+            object["kind"] = serde_json::json!(kind);
+            object["reference"] = serde_json::json!(reference);
+            object["from"] = serde_json::json!(from);
+            object["to"] = serde_json::json!(to);
+            object["amount"] = serde_json::json!(amount);
+        }
+        Asked::Create { name } => object["name"] = serde_json::json!(name),
+        Asked::NumberTransfer {
+            number,
+            country,
+            from,
+            to,
+        } => {
+            object["number"] = serde_json::json!(number);
+            object["country"] = serde_json::json!(country);
+            object["from"] = serde_json::json!(from);
+            object["to"] = serde_json::json!(to);
+        }
+        _ => {}
+    }
+    object
 }

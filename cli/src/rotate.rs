@@ -135,7 +135,14 @@ pub async fn run(
 ) -> Result<(), Failure> {
     args.check().map_err(Failure::Usage)?;
     if args.all_subaccounts {
-        return crate::rotate_all::run(client, args, out).await;
+        let all = crate::rotate_all::AllArgs {
+            status: args.status,
+            retire: args.retire.as_deref(),
+            generate: args.generate,
+            secret_dir: args.secret_dir.as_deref(),
+            concurrency: args.concurrency,
+        };
+        return crate::rotate_all::run(client, all, out).await;
     }
     if args.retire.as_deref() == Some("") {
         return Err(Failure::Usage(

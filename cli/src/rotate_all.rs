@@ -34,8 +34,22 @@ use vonage_account::{
 use crate::{
     new_secret,
     output::{EXIT_NETWORK, EXIT_OK, EXIT_USAGE, Failure, Output, created, shown},
-    rotate::RotateArgs,
 };
+
+/// What `secrets rotate --all-subaccounts` was asked, from its options.
+#[derive(Debug, Clone, Copy)]
+pub struct AllArgs<'a> {
+    /// `--status`.
+    pub status: bool,
+    /// `--retire` (with `--all-subaccounts` its value must be empty).
+    pub retire: Option<&'a str>,
+    /// `--generate` (with `--stage`).
+    pub generate: bool,
+    /// `--secret-dir`.
+    pub secret_dir: Option<&'a Path>,
+    /// `--concurrency`.
+    pub concurrency: Option<u16>,
+}
 
 /// How many sub-accounts at a time unless `--concurrency` says.
 pub const DEFAULT_CONCURRENCY: usize = vonage_account::DEFAULT_ROTATE_ALL_CONCURRENCY;
@@ -51,15 +65,15 @@ struct Line {
 }
 
 /// Runs `secrets rotate --all-subaccounts` with `--status`, `--stage` or `--retire`.
-pub async fn run(client: &Client, args: &RotateArgs, out: Output) -> Result<(), Failure> {
-    let dir = args.secret_dir.as_deref();
+pub async fn run(client: &Client, args: AllArgs<'_>, out: Output) -> Result<(), Failure> {
+    let dir = args.secret_dir;
     let rotation = client
         .subaccounts()
         .rotate_all()
         .concurrency(args.concurrency.map_or(DEFAULT_CONCURRENCY, usize::from));
     let (action, lines) = if args.status {
         ("status", status(&rotation, dir).await?)
-    } else if let Some(old) = &args.retire {
+    } else if let Some(old) = args.retire {
         if !old.is_empty() {
             return Err(Failure::Usage(
                 "with --all-subaccounts, --retire takes no id: each sub-account's comes from \
