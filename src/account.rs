@@ -49,6 +49,14 @@ pub struct Balance {
     pub auto_reload: bool,
 }
 
+impl Balance {
+    /// The currency of [`value`](Self::value): `EUR`, the one the Account API documents for
+    /// the balance (its answer names none). What
+    /// [`CountryPricing::messages_covered`](crate::CountryPricing::messages_covered) compares
+    /// a price table's currency with.
+    pub const CURRENCY: &'static str = "EUR";
+}
+
 /// The account's default SMS webhook settings and its rate limits.
 ///
 /// Serialized in the crate's style (see [the crate docs](crate#serialization)): an unset URL is

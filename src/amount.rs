@@ -1,4 +1,6 @@
-//! Money as the API sends it: an exact decimal that keeps every digit it was written with.
+//! Money as the API sends it: an exact decimal that keeps every digit it was written with
+//! ([`Amount`]), and serde helpers for an `Amount` field that must keep its digits on any path
+//! ([`as_string`], [`as_number`]).
 
 use std::{
     borrow::Cow,
@@ -65,6 +67,45 @@ use serde_json::value::RawValue;
 /// digit either way. It serializes as a JSON **number** with the digits it holds
 /// (`10.28000000`, never `10.28` or `1.028e1`). Both go through [`serde_json`]'s `RawValue`, so
 /// they are meant for `serde_json`; other serde formats are not supported.
+///
+/// Every digit is kept on the way to text: `serde_json::to_string`, `to_vec`, `to_writer`, and
+/// a web framework's JSON answer of a value that holds the amount (axum's `Json(report)`).
+///
+/// ## Through `serde_json::Value`: digits are lost unless you choose otherwise
+///
+/// A [`serde_json::Value`] holds a number as an `f64` unless the application turns on
+/// serde_json's `arbitrary_precision` feature. So `serde_json::to_value`, and the `json!` macro
+/// (which calls it), **round an amount to the nearest float**: `10.17127500` becomes
+/// `10.171275` and `0.1000000000000000055511151231` becomes `0.1`, and a later `to_string` of the
+/// `Value` writes those. `Json(json!({"balance": report}))` in a web handler takes that path.
+/// Three ways to keep every digit, any one of them enough:
+///
+/// - serialize the value itself, not a `Value` built from it: `Json(report)`,
+///   `serde_json::to_string(&report)`;
+/// - turn on `arbitrary_precision` in the application (`serde_json = { version = "1",
+///   features = ["arbitrary_precision"] }`): a `Value` then keeps a number's text, and an
+///   `Amount` goes through `to_value`, `json!` and back with every digit;
+/// - mark the field `#[serde(with = "vonage_account::amount::as_string")]`: it is written as a
+///   JSON string (`"10.17127500"`), which every path keeps, and read back from a string or a
+///   number. [`as_number`] is its twin, for a field that must stay a JSON number.
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use vonage_account::Amount;
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Report {
+///     #[serde(with = "vonage_account::amount::as_string")]
+///     balance: Amount,
+/// }
+///
+/// let report = Report { balance: "10.17127500".parse()? };
+/// let value = serde_json::to_value(&report)?; // a Value, and every digit still there
+/// assert_eq!(value["balance"], "10.17127500");
+/// let back: Report = serde_json::from_value(value)?;
+/// assert_eq!(back.balance.as_str(), "10.17127500");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # The decimal type
 ///
@@ -509,6 +550,83 @@ impl Serialize for Amount {
             Ok(raw) => raw.serialize(serializer),
             Err(e) => Err(serde::ser::Error::custom(e)),
         }
+    }
+}
+
+/// `#[serde(with = "vonage_account::amount::as_string")]`: an [`Amount`] field written as a
+/// JSON **string** with every digit (`"10.17127500"`), so it keeps them on any path, through a
+/// [`serde_json::Value`] too (see [`Amount`], "Through `serde_json::Value`"), and in other serde
+/// formats. It is read back from a JSON string or number as [`Amount`] reads itself (with
+/// `serde_json`, from text or from a `Value`).
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+/// use vonage_account::Amount;
+///
+/// #[derive(Serialize, Deserialize)]
+/// struct Line {
+///     #[serde(with = "vonage_account::amount::as_string")]
+///     price: Amount,
+/// }
+///
+/// let line = Line { price: "0.1000000000000000055511151231".parse()? };
+/// let json = serde_json::json!({ "line": line }); // `json!` makes a Value
+/// assert_eq!(json.to_string(), r#"{"line":{"price":"0.1000000000000000055511151231"}}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod as_string {
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    use super::Amount;
+
+    /// Writes `amount` as a string with the digits it holds.
+    pub fn serialize<S: Serializer>(amount: &Amount, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(amount.as_str())
+    }
+
+    /// Reads a JSON string or number, keeping every digit (as [`Amount`]'s own `Deserialize`).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Amount, D::Error> {
+        Amount::deserialize(deserializer)
+    }
+}
+
+/// `#[serde(with = "vonage_account::amount::as_number")]`: an [`Amount`] field written as a
+/// JSON **number** with every digit (`10.17127500`), as [`Amount`] writes itself, and read back
+/// from a number or a string. The twin of [`as_string`], for a field that must stay a number
+/// where the reader expects one.
+///
+/// A number keeps every digit on the way to text (`serde_json::to_string`, `to_writer`). Through
+/// a [`serde_json::Value`] it keeps them only where the application turns on serde_json's
+/// `arbitrary_precision` feature; without it a `Value` holds an `f64`, and `10.17127500` comes
+/// out as `10.171275` (see [`Amount`]). Where that cannot be chosen, use [`as_string`].
+///
+/// ```
+/// use serde::Serialize;
+/// use vonage_account::Amount;
+///
+/// #[derive(Serialize)]
+/// struct Health {
+///     #[serde(with = "vonage_account::amount::as_number")]
+///     balance: Amount,
+/// }
+///
+/// let health = Health { balance: "10.17127500".parse()? };
+/// assert_eq!(serde_json::to_string(&health)?, r#"{"balance":10.17127500}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod as_number {
+    use serde::{Deserialize as _, Deserializer, Serialize as _, Serializer};
+
+    use super::Amount;
+
+    /// Writes `amount` as a number with the digits it holds.
+    pub fn serialize<S: Serializer>(amount: &Amount, serializer: S) -> Result<S::Ok, S::Error> {
+        amount.serialize(serializer)
+    }
+
+    /// Reads a JSON number or string, keeping every digit (as [`Amount`]'s own `Deserialize`).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Amount, D::Error> {
+        Amount::deserialize(deserializer)
     }
 }
 

@@ -1,12 +1,11 @@
-//! One facade call: what it saw on the wire across its attempts, and its outcome turned into the
-//! facade's `Result`.
+//! One facade call: its attempts, and its outcome turned into the facade's `Result`.
 //!
-//! The generated clients' error type has no room for the attempts, the request id of the answer
-//! or a body refused for its size, so the transport writes them into a task-local
-//! [`CallRecord`] that [`call`] sets up around each generated call and reads afterwards. (Which
+//! [`call`] runs the generated call with a fresh [`CallRecord`] (`src/record.rs`, which shows
+//! one call with one retry step by step), again after each wait the transport notes there, and
+//! then turns what came back and what the record says into the value or one [`Error`]. (Which
 //! retry class a call has does not travel this way: the transport reads it from the operation
-//! table.) A retry goes the same way back: the transport notes the wait in the record, and the
-//! call runs the generated call again, so no request is copied in case it has to be resent.
+//! table.) No request is copied in case it has to be resent: a retry runs the generated call
+//! again.
 //!
 //! Every facade method returns a [`Call`]: awaited, it gives the value; through
 //! [`Call::with_meta`], the value with the [`ResponseMeta`] of the answer that carried it. Both
@@ -15,204 +14,21 @@
 //! when a call was retried.
 
 use std::{
-    cell::RefCell,
     pin::Pin,
-    sync::Arc,
     task::{Context, Poll},
 };
 
 use bytes::Bytes;
 use progenitor_client::{Error as G, ResponseValue};
 use reqwest::StatusCode;
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::SecretString;
 
 use crate::{
     Error, Operation, RetryClass,
-    credentials::Credentials,
     error::{ApiError, decode_error_body, describe_reqwest, redacted_excerpt, strip_bom},
+    record::{CallRecord, ResponseMeta, in_call},
     redact::Redactor,
 };
-
-/// What one facade call saw on the wire, across all its attempts.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct CallRecord {
-    pub(crate) operation: Option<Operation>,
-    pub(crate) attempts: u32,
-    /// The current attempt's status, once it answered.
-    pub(crate) status: Option<StatusCode>,
-    /// The current attempt's request id, once it answered.
-    pub(crate) request_id: Option<String>,
-    /// The attempts before the current one, oldest first (empty unless the call was retried).
-    pub(crate) retried: Vec<Attempt>,
-    /// The last response's body was larger than this limit (and was not read).
-    pub(crate) too_large: Option<usize>,
-    /// The credentials the request carried, to redact them from whatever of the answer reaches
-    /// an error.
-    pub(crate) credentials: Option<Arc<Credentials>>,
-    /// The final answer's body as it came, when its status is not 2xx (or `keep_success_body`):
-    /// errors are decoded from these bytes, never from what the generated client made of them.
-    pub(crate) body: Option<Bytes>,
-    /// Keep the body of a 2xx too (set by [`call_raw`]).
-    pub(crate) keep_success_body: bool,
-    /// Set by the transport when the attempt that just ended may be sent again, after this
-    /// wait: the call runs the generated call once more.
-    pub(crate) resend_after: Option<std::time::Duration>,
-    /// The headers the application's `on_request` hook made for the first attempt, for the
-    /// retries (the hook runs once per call). Only kept when there is a hook.
-    pub(crate) hook_headers: Option<reqwest::header::HeaderMap>,
-}
-
-impl CallRecord {
-    /// Starts the next attempt: the previous one, if any, joins the earlier attempts.
-    pub(crate) fn start_attempt(&mut self) {
-        if self.attempts > 0 {
-            self.retried.push(Attempt {
-                status: self.status.take(),
-                request_id: self.request_id.take(),
-            });
-            // What the previous attempt left is not this one's.
-            self.too_large = None;
-            self.body = None;
-        }
-        self.attempts += 1;
-    }
-
-    /// A copy of what callers may see of this record, for an answer with `status`.
-    fn meta(&self, status: StatusCode) -> Option<ResponseMeta> {
-        Some(ResponseMeta {
-            operation: self.operation?,
-            status,
-            request_id: self.request_id.clone(),
-            attempts: self.attempts,
-            retried: self.retried.clone(),
-        })
-    }
-
-    /// What callers may see of this record, for an answer with `status`, without copying.
-    fn into_meta(self: Box<Self>, status: StatusCode) -> Option<ResponseMeta> {
-        Some(ResponseMeta {
-            operation: self.operation?,
-            status,
-            request_id: self.request_id,
-            attempts: self.attempts,
-            retried: self.retried,
-        })
-    }
-
-    /// A redactor for this call's credentials and `new_secret`.
-    fn redactor(&self, new_secret: Option<&SecretString>) -> Redactor {
-        Redactor::new(self.credentials.as_deref(), new_secret)
-    }
-
-    /// The request id, redacted as thoroughly as any other part of the answer (the transport
-    /// only made a cheap literal check).
-    fn redacted_request_id(&self, redactor: &Redactor) -> Option<String> {
-        self.request_id
-            .as_deref()
-            .map(|id| redactor.redact(id).into_owned())
-    }
-}
-
-tokio::task_local! {
-    // Boxed: the scope moves its value in and out of the thread's slot on every poll, and a
-    // pointer moves for less than the record.
-    static CALL: RefCell<Box<CallRecord>>;
-    static ANSWERS: RefCell<Vec<ResponseMeta>>;
-}
-
-/// Updates the record of the facade call this request belongs to (nothing outside one).
-pub(crate) fn note(f: impl FnOnce(&mut CallRecord)) {
-    let _ = with_record(f);
-}
-
-/// Runs `f` on the record of the facade call this request belongs to, if any, and returns what
-/// it returns.
-pub(crate) fn with_record<R>(f: impl FnOnce(&mut CallRecord) -> R) -> Option<R> {
-    CALL.try_with(|c| f(&mut c.borrow_mut())).ok()
-}
-
-/// Runs `fut` and also returns the [`ResponseMeta`] of every answer the crate's calls inside it
-/// received (successes and API errors alike), in order.
-///
-/// For one call, [`Call::with_meta`] is simpler and sees the call wherever it runs. This
-/// collects across several calls, but only those made in the task that polls `fut`: a call in a
-/// task spawned inside it (`tokio::spawn`) is not seen; use [`Call::with_meta`] there. Errors
-/// carry their request id in [`Error::request_id`](crate::Error::request_id).
-///
-/// ```
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() {
-/// # let fake = vonage_account_fake::FakeVonage::start().await;
-/// # let client = fake.client();
-/// use vonage_account::Operation;
-/// let (balance, answers) =
-///     vonage_account::with_response_meta(client.account().balance()).await;
-/// let balance = balance.unwrap();
-/// assert_eq!(answers[0].operation, Operation::GetAccountBalance);
-/// println!("request id {:?}", answers[0].request_id);
-/// # }
-/// ```
-pub async fn with_response_meta<F: Future>(fut: F) -> (F::Output, Vec<ResponseMeta>) {
-    ANSWERS
-        .scope(RefCell::default(), async move {
-            let out = fut.await;
-            (out, ANSWERS.with(|a| a.take()))
-        })
-        .await
-}
-
-/// Facts about an answer: its operation, status, request id, and how many attempts it took.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ResponseMeta {
-    /// The operation.
-    pub operation: Operation,
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The `X-Request-Id` header, for Vonage support.
-    pub request_id: Option<String>,
-    /// How many attempts the call took (1 without retries).
-    pub attempts: u32,
-    /// The attempts before the one that gave this answer, oldest first: one entry per retried
-    /// attempt, empty when the first attempt answered.
-    pub retried: Vec<Attempt>,
-}
-
-impl ResponseMeta {
-    /// The request id of every attempt that was answered, oldest first, this answer's last: one
-    /// per attempt where retries happened (an attempt that got no answer, a refused connection
-    /// say, has none).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), vonage_account::Error> {
-    /// # let fake = vonage_account_fake::FakeVonage::start().await;
-    /// # let client = fake.client();
-    /// use vonage_account::{Operation};
-    /// use vonage_account_fake::{Fault};
-    /// fake.inject(Fault::status(503).on(Operation::GetAccountBalance));
-    /// let answer = client.account().balance().with_meta().await?;
-    /// assert_eq!(answer.meta.attempts, 2);
-    /// assert_eq!(answer.meta.request_ids().count(), 2); // the 503's and the 200's
-    /// # Ok(()) }
-    /// ```
-    pub fn request_ids(&self) -> impl Iterator<Item = &str> {
-        self.retried
-            .iter()
-            .filter_map(|a| a.request_id.as_deref())
-            .chain(self.request_id.as_deref())
-    }
-}
-
-/// One attempt of a call that was retried (see [`ResponseMeta::retried`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Attempt {
-    /// The status it was answered with; `None` when it got no answer (a connection error).
-    pub status: Option<StatusCode>,
-    /// The `X-Request-Id` of its answer, if it had one.
-    pub request_id: Option<String>,
-}
 
 /// A value and the [`ResponseMeta`] of the answer that carried it, from [`Call::with_meta`].
 ///
@@ -285,7 +101,7 @@ impl<F> Call<F> {
 
     /// The call, resolving to the value together with the [`ResponseMeta`] of the answer that
     /// carried it, wherever it runs (inside a spawned task too, unlike
-    /// [`with_response_meta`]).
+    /// [`with_response_meta`](crate::with_response_meta)).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -329,7 +145,7 @@ where
 /// (several KB) would move it once more.
 ///
 /// `send` starts the generated call; it runs again for each retry the transport asks for (see
-/// [`CallRecord::resend_after`]), so nothing keeps a copy of the request.
+/// [`CallRecord::take_resend`]), so nothing keeps a copy of the request.
 pub(crate) fn call<T, E, F>(
     send: impl FnMut() -> F,
 ) -> impl Future<Output = Result<Answer<T>, Error>>
@@ -361,22 +177,11 @@ where
 macro_rules! attempts {
     ($send:expr, $keep_success_body:expr, $new_secret:expr) => {{
         let mut send = $send;
-        let mut record = Box::new(CallRecord {
-            keep_success_body: $keep_success_body,
-            ..CallRecord::default()
-        });
+        let mut record = CallRecord::new($keep_success_body);
         let outcome = loop {
-            // The generated call's future goes into the scope as it is, and the record is
-            // taken back out afterwards.
-            let mut scoped =
-                std::pin::pin!(CALL.scope(RefCell::new(record), Slim { generated: send() }));
-            let outcome = scoped.as_mut().await;
-            record = scoped
-                .as_mut()
-                .take_value()
-                .map(RefCell::into_inner)
-                .unwrap_or_default();
-            match record.resend_after.take() {
+            let (outcome, back) = in_call(record, Slim { generated: send() }).await;
+            record = back;
+            match record.take_resend() {
                 Some(wait) => {
                     drop(outcome);
                     // Boxed: only a retry needs a timer in this future.
@@ -385,7 +190,7 @@ macro_rules! attempts {
                 None => break outcome,
             }
         };
-        settle(&mut record, $new_secret);
+        record.settle($new_secret);
         (outcome, record)
     }};
 }
@@ -421,36 +226,54 @@ where
     }
 }
 
-/// After the last attempt: the request id redacted of a secret being created, and a copy of
-/// the answer's meta for a caller collecting with [`with_response_meta`].
-fn settle(record: &mut CallRecord, new_secret: Option<&SecretString>) {
-    if let (Some(secret), Some(id)) = (new_secret, record.request_id.as_mut())
-        && crate::redact::could_hold(id.as_bytes(), secret.expose_secret().as_bytes())
-    {
-        Redactor::new(None, Some(secret)).redact_string(id);
-    }
-    if let Some(status) = record.status {
-        let _ = ANSWERS.try_with(|a| {
-            if let Some(meta) = record.meta(status) {
-                a.borrow_mut().push(meta);
-            }
-        });
-    }
-}
-
 /// The error for a body that was too large to read, if it was.
 fn too_large(record: &CallRecord, new_secret: Option<&SecretString>) -> Option<Error> {
-    let (limit, status) = (record.too_large?, record.status?);
-    Some(Error::ResponseTooLarge {
+    let (limit, status) = (record.too_large()?, record.status()?);
+    let error = Error::ResponseTooLarge {
         status,
         request_id: record.redacted_request_id(&record.redactor(new_secret)),
         limit,
-    })
+    };
+    Some(failed(record, error))
+}
+
+/// Says that the call ends in `error` after its attempts, and returns it: at WARN when Vonage
+/// or the network failed (a 5xx, a 429, no answer in time, a broken connection, an answer that
+/// could not be read), at INFO when Vonage refused what was asked (any other error answer).
+/// The fields are listed in the crate docs ("Logging"); the error's text is redacted and
+/// escaped like its `Display`.
+fn failed(record: &CallRecord, error: Error) -> Error {
+    use crate::ErrorKind as K;
+    macro_rules! event {
+        ($level:expr) => {
+            tracing::event!(
+                $level,
+                operation = record.operation().map(Operation::id),
+                kind = error.kind().as_str(),
+                status = error.status().map(|s| s.as_u16()),
+                attempts = record.attempts(),
+                request_id = error.request_id(),
+                error = %error,
+                "vonage_account.call_failed"
+            )
+        };
+    }
+    match error.kind() {
+        K::ServerError
+        | K::RateLimited
+        | K::Timeout
+        | K::Transport
+        | K::Decode
+        | K::ResponseTooLarge
+        | K::Redirect => event!(tracing::Level::WARN),
+        _ => event!(tracing::Level::INFO),
+    }
+    error
 }
 
 /// Whether the record's final answer was a 2xx.
 fn answered_success(record: &CallRecord) -> bool {
-    record.status.is_some_and(|s| s.is_success())
+    record.status().is_some_and(|s| s.is_success())
 }
 
 async fn call_redacting<T, E, F>(
@@ -490,9 +313,12 @@ async fn undecoded_success<E>(
             Ok((status, response.bytes().await.unwrap_or_default()))
         }
         G::InvalidResponsePayload(body, _) if answered_success(record) => {
-            Ok((record.status.unwrap_or(StatusCode::OK), body))
+            Ok((record.status().unwrap_or(StatusCode::OK), body))
         }
-        e => Err(from_generated(e, record, new_secret).await),
+        e => {
+            let error = from_generated(e, record, new_secret).await;
+            Err(failed(record, error))
+        }
     }
 }
 
@@ -516,19 +342,16 @@ fn decode_success<T: serde::de::DeserializeOwned>(
     });
     match value {
         Ok(value) => answered(value, status, record),
-        Err(e) => Err(decode_error(
-            status,
-            &e.to_string(),
-            body,
-            &record,
-            new_secret,
-        )),
+        Err(e) => {
+            let error = decode_error(status, &e.to_string(), body, &record, new_secret);
+            Err(failed(&record, error))
+        }
     }
 }
 
 /// A decoded success with what its record says about it.
 fn answered<T>(value: T, status: StatusCode, record: Box<CallRecord>) -> Result<Answer<T>, Error> {
-    let attempts = record.attempts;
+    let attempts = record.attempts();
     match record.into_meta(status) {
         Some(meta) => Ok(Answer { value, meta }),
         // Every request the generated clients send goes through the transport, which records
@@ -553,7 +376,7 @@ fn decode_error(
 ) -> Error {
     let redactor = record.redactor(new_secret);
     let mut reason = redactor.redact(reason).into_owned();
-    if record.operation.map(Operation::retry_class) == Some(RetryClass::ConnectOnly) {
+    if record.operation().map(Operation::retry_class) == Some(RetryClass::ConnectOnly) {
         reason.push_str(&format!(
             "; Vonage accepted the request ({status}), so it has probably taken effect: check \
              before sending it again"
@@ -582,6 +405,7 @@ fn api_error(
         request_id: record.redacted_request_id(&redactor),
         body,
         json,
+        retry_after: record.retry_hint(),
     }))
 }
 
@@ -603,7 +427,7 @@ impl RawAnswer {
             .meta(self.status)
             .ok_or_else(|| Error::Transport {
                 message: "internal error: the answer was not recorded".into(),
-                attempts: self.record.attempts,
+                attempts: self.record.attempts(),
             })?;
         meta.request_id.clone_from(&self.request_id);
         Ok(meta)
@@ -616,12 +440,14 @@ impl RawAnswer {
 
     /// This answer as an API error, decoded from its bytes.
     pub(crate) fn into_error(self) -> Error {
-        api_error(self.status, &self.body, &self.record, None)
+        let error = api_error(self.status, &self.body, &self.record, None);
+        failed(&self.record, error)
     }
 
     /// This answer as a [`Error::Decode`] for `reason` (redacted, like the excerpt).
     pub(crate) fn into_decode_error(self, reason: &str) -> Error {
-        decode_error(self.status, reason, &self.body, &self.record, None)
+        let error = decode_error(self.status, reason, &self.body, &self.record, None);
+        failed(&self.record, error)
     }
 }
 
@@ -636,7 +462,7 @@ where
         return Err(error);
     }
     let (status, body) = match outcome {
-        Ok((status, _)) => (status, record.body.take().unwrap_or_default()),
+        Ok((status, _)) => (status, record.take_body().unwrap_or_default()),
         Err(error) => Box::pin(undecoded_success(error, &mut record, None)).await?,
     };
     let redactor = record.redactor(None);
@@ -658,20 +484,20 @@ async fn from_generated<E>(
 ) -> Error {
     match error {
         G::ErrorResponse(value) => {
-            let body = record.body.take().unwrap_or_default();
+            let body = record.take_body().unwrap_or_default();
             api_error(value.status(), &body, record, new_secret)
         }
         G::UnexpectedResponse(response) => {
             let status = response.status();
-            let body = match record.body.take() {
+            let body = match record.take_body() {
                 Some(body) => body,
                 None => response.bytes().await.unwrap_or_default(),
             };
             api_error(status, &body, record, new_secret)
         }
-        G::InvalidResponsePayload(body, e) => match record.status {
+        G::InvalidResponsePayload(body, e) => match record.status() {
             Some(status) if !status.is_success() => {
-                let body = record.body.take().unwrap_or(body);
+                let body = record.take_body().unwrap_or(body);
                 api_error(status, &body, record, new_secret)
             }
             status => decode_error(
@@ -685,18 +511,18 @@ async fn from_generated<E>(
         G::CommunicationError(e) | G::ResponseBodyError(e) | G::InvalidUpgrade(e) => {
             if e.is_timeout() {
                 Error::Timeout {
-                    attempts: record.attempts.max(1),
+                    attempts: record.attempts().max(1),
                 }
             } else {
                 Error::Transport {
                     message: describe_reqwest(&e),
-                    attempts: record.attempts.max(1),
+                    attempts: record.attempts().max(1),
                 }
             }
         }
         G::InvalidRequest(message) | G::Custom(message) => Error::Transport {
             message: format!("the request could not be built: {message}"),
-            attempts: record.attempts,
+            attempts: record.attempts(),
         },
     }
 }

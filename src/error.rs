@@ -86,6 +86,40 @@ pub enum Error {
         /// The secret's id.
         secret_id: String,
     },
+    /// A secret rotation stopped ([`RotationError`](crate::RotationError), converted by `?` or
+    /// `From`), with its step, cause and what it left on the key. Its kind, status and request
+    /// id are the rotation's ([`RotationError::kind`](crate::RotationError::kind)).
+    #[error(transparent)]
+    Rotation(Box<crate::RotationError>),
+}
+
+/// A rotation's error as the crate's one error, its kind kept: `?` works across
+/// [`Secrets::rotation_state`](crate::Secrets::rotation_state),
+/// [`stage`](crate::Secrets::stage) and [`retire`](crate::Secrets::retire) in a function that
+/// returns `Result<_, Error>`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), vonage_account::Error> {
+/// # let fake = vonage_account_fake::FakeVonage::start().await;
+/// # let client = fake.client();
+/// use vonage_account::{Error, Secrets};
+///
+/// async fn nightly(secrets: &Secrets, new_secret: &str) -> Result<(), Error> {
+///     if secrets.rotation_state().await?.staged().is_none() {
+///         let staged = secrets.stage(new_secret).make_room(true).await?;
+///         // ... every replica reloads the new secret ...
+///         staged.client.secrets().retire(&staged.old_secret_id).await?;
+///     }
+///     Ok(())
+/// }
+/// nightly(&client.secrets(), "N3w-Secret-2026").await?;
+/// # Ok(()) }
+/// ```
+impl From<crate::RotationError> for Error {
+    fn from(error: crate::RotationError) -> Error {
+        Error::Rotation(Box::new(error))
+    }
 }
 
 fn attempts_suffix(attempts: u32) -> String {
@@ -292,6 +326,7 @@ impl Error {
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
             Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
             Error::SecretInUse { .. } => ErrorKind::SecretInUse,
+            Error::Rotation(rotation) => rotation.kind(),
         }
     }
 
@@ -301,6 +336,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::OutcomeUnknown(unknown) => unknown.cause.status(),
+            Error::Rotation(rotation) => rotation.status(),
             _ => None,
         }
     }
@@ -313,15 +349,42 @@ impl Error {
                 request_id.as_deref()
             }
             Error::OutcomeUnknown(unknown) => unknown.cause.request_id(),
+            Error::Rotation(rotation) => rotation.request_id(),
             _ => None,
         }
     }
 
-    /// The API error, when the API answered with one.
+    /// How long Vonage asked to wait before the next request, when the answer that caused this
+    /// error said so: its `Retry-After` (seconds or an HTTP date) or, on a 429 without one, its
+    /// `X-RateLimit-Reset`, counted from when that answer arrived. On the error a call returns
+    /// once its retries are spent (or when the wait was longer than
+    /// [`RetryConfig::max_delay`](crate::RetryConfig::max_delay) allows), this is the last
+    /// answer's. `Display` shows it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// # let fake = vonage_account_fake::FakeVonage::start().await;
+    /// # let client = fake.client();
+    /// use std::time::Duration;
+    /// use vonage_account::ErrorKind;
+    /// use vonage_account_fake::Fault;
+    /// fake.inject(Fault::rate_limited(30)); // longer than the client waits by itself
+    /// let err = client.account().balance().await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::RateLimited);
+    /// assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    /// # }
+    /// ```
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.api().and_then(|api| api.retry_after)
+    }
+
+    /// The API error, when the API answered with one (for a rotation, the one that stopped it).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
             Error::OutcomeUnknown(unknown) => unknown.cause.api(),
+            Error::Rotation(rotation) => rotation.call_error()?.api(),
             _ => None,
         }
     }
@@ -334,10 +397,20 @@ impl Error {
         }
     }
 
+    /// The rotation's error, when a rotation stopped: which step, the state it left the key
+    /// in, the new client when there is one.
+    pub fn rotation(&self) -> Option<&crate::RotationError> {
+        match self {
+            Error::Rotation(rotation) => Some(rotation),
+            _ => None,
+        }
+    }
+
     /// The validation error, when an argument broke a rule.
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             Error::Validation(v) => Some(v),
+            Error::Rotation(rotation) => rotation.call_error()?.validation(),
             _ => None,
         }
     }
@@ -361,6 +434,8 @@ pub struct ApiError {
     /// redacted), including those [`body`](Self::body) has no place for (a problem's extension
     /// members, fields next to a legacy `error-code`).
     pub json: Option<serde_json::Value>,
+    /// How long the answer asked to wait before the next request (see [`Error::retry_after`]).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 /// The body of an error answer. The API uses several shapes; each is kept as it came.
@@ -552,6 +627,11 @@ impl fmt::Display for ApiError {
         }
         if self.status.is_redirection() {
             write!(f, "; redirects are not followed")?;
+        }
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up: waiting less would be too early.
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            write!(f, "; retry after {secs} s")?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {})", Escaped(id))?;

@@ -10,11 +10,7 @@ use reqwest::header::HeaderMap;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::{
-    AccountAuth, Error,
-    call::{note, with_record},
-    error::describe_reqwest,
-};
+use crate::{AccountAuth, Error, error::describe_reqwest, record};
 
 /// The User-Agent of every request the crate's own HTTP client sends, before any
 /// [`ClientBuilder::user_agent_suffix`].
@@ -166,18 +162,8 @@ impl PerRequest {
         if self.timeout.is_some() {
             *request.timeout_mut() = self.timeout;
         }
-        let Some(hook) = &self.on_request else {
-            return;
-        };
-        // The transport counts attempts as they are sent: one already means this is a retry.
-        match with_record(|r| (r.attempts > 0).then(|| r.hook_headers.clone()).flatten()).flatten()
-        {
-            Some(headers) => *request.headers_mut() = headers,
-            _ => {
-                hook(request.headers_mut());
-                // Kept only when a hook exists, for the attempts after this one.
-                note(|r| r.hook_headers = Some(request.headers().clone()));
-            }
+        if let Some(hook) = &self.on_request {
+            record::hook_headers(request.headers_mut(), |headers| hook(headers));
         }
     }
 }

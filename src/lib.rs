@@ -162,8 +162,8 @@
 //! Every call is a [`Call`]: await it for the value, or await `.with_meta()` for an [`Answer`]
 //! that also has the [`ResponseMeta`] of the answer (the `X-Request-Id` for Vonage support, the
 //! status, and one entry per attempt when the call was retried), wherever the call runs. It
-//! costs nothing when not asked for. Each attempt is also a `vonage_account.request` tracing
-//! span (operation, host, attempt, status, request id), never with credentials.
+//! costs nothing when not asked for. Each attempt is also a tracing span (see
+//! [Logging](#logging)).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -177,6 +177,27 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Logging
+//!
+//! The crate logs with [`tracing`](https://docs.rs/tracing) under the target `vonage_account`.
+//! No field ever holds a credential: request ids that repeat one are replaced by `[REDACTED]`,
+//! error texts are redacted and escaped as [`Error`]'s `Display` is, and URLs (which may hold
+//! legacy query credentials) are never logged. At INFO you see every retry and every failed
+//! call; DEBUG adds each attempt.
+//!
+//! | name | kind, level | when | fields |
+//! |---|---|---|---|
+//! | `vonage_account.request` | span, DEBUG | around each attempt | `operation` (the spec's operation id), `host`, `attempt` (from 1), `status` and `request_id` once answered |
+//! | `vonage_account.response` | event, DEBUG | an attempt was answered | `status`, `elapsed_ms` (from sending to the body read, refused for its size, or left unread for a retry) |
+//! | `vonage_account.transport_error` | event, DEBUG | an attempt got no complete answer | `error` (what failed, without the URL) |
+//! | `vonage_account.retry` | event, INFO | an attempt is to be sent again | `operation`, `attempt` (the one that ended), `status` (when answered) or `error`, `wait_ms` |
+//! | `vonage_account.call_failed` | event, WARN when Vonage or the network failed (5xx, 429, timeout, connection, redirect, an answer that could not be read), INFO when Vonage refused the request (any other error answer) | a call returns an error, after its attempts | `operation`, `kind` ([`ErrorKind::as_str`]), `status` (when answered), `attempts`, `request_id`, `error` (its `Display`) |
+//! | `vonage_account.top_up_unconfirmed` | event, WARN | a top-up's 2xx carried no `error-code` | `status`, `request_id` |
+//!
+//! The events of an attempt have its span as parent; `retry` and `call_failed` carry the
+//! operation themselves, so they read alone at INFO, where the span is off. A call refused by
+//! validation sent nothing and logs nothing.
 //!
 //! # Rotating a secret
 //!
@@ -219,7 +240,9 @@
 //! going on past a failure: [`Subaccounts::rotate_all`] ([`RotateAll`]).
 //!
 //! A rotation is a workflow of several calls, so it fails with its own [`RotationError`], which
-//! says which step stopped and what state the key was left in.
+//! says which step stopped and what state the key was left in. It converts into [`Error`]
+//! ([`Error::Rotation`], the same [`kind`](Error::kind)), so `?` works across
+//! [`Secrets::rotation_state`], [`Secrets::stage`] and [`Secrets::retire`] in one function.
 //!
 //! # Serialization
 //!
@@ -229,6 +252,9 @@
 //! unset webhook URL in [`Settings`] is `null`, and a field a price answer left out is left out
 //! of [`CountryPricing`] and [`NetworkPricing`] too); times are RFC 3339
 //! (`2026-01-02T03:04:05Z`); and an [`Amount`] is a JSON number with every decimal the API sent.
+//! (Serialized straight to text, that is; a `serde_json::Value` holds a number as an `f64` unless
+//! the application turns on serde_json's `arbitrary_precision`: see [`Amount`], and
+//! [`amount::as_string`] for a field that must keep its digits on any path.)
 //! Each also deserializes from what it serializes to. The API's own spellings
 //! (`autoReload`, `mo-callback-url`) belong to the wire and stay inside the generated clients;
 //! [`HttpForwardMethod`], which the generated client sends as it is, keeps its wire values
@@ -289,7 +315,7 @@
 #![deny(missing_docs)]
 
 mod account;
-mod amount;
+pub mod amount;
 mod call;
 mod client;
 mod credentials;
@@ -300,6 +326,7 @@ mod http;
 mod operation;
 mod pace;
 mod pricing;
+mod record;
 mod redact;
 mod retry;
 mod rotate_all;
@@ -313,7 +340,7 @@ pub use account::{
     Account, Balance, HttpForwardMethod, Settings, SettingsUpdate, TopUp, UrlChange,
 };
 pub use amount::{Amount, ParseAmountError};
-pub use call::{Answer, Attempt, Call, ResponseMeta, with_response_meta};
+pub use call::{Answer, Call};
 pub use client::{
     Client, ClientBuilder, DEFAULT_API_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_REST_URL, DEFAULT_TIMEOUT,
@@ -327,6 +354,7 @@ pub use operation::{Api, Operation, RequestBody};
 pub use pricing::{
     CountryPricing, NetworkPricing, NetworkType, ParseServiceTypeError, Pricing, ServiceType,
 };
+pub use record::{Attempt, ResponseMeta, with_response_meta};
 pub use retry::{RetryClass, RetryConfig};
 pub use rotation::{
     Retired, Rotate, Rotation, RotationCause, RotationError, RotationRefusal, RotationState,
@@ -345,6 +373,7 @@ pub use secrecy::SecretString;
 
 pub use amount::AmountErrorKind;
 pub use generate::{GenerateSecretError, generate_secret, generate_secret_with_len};
+pub use pricing::CoverageError;
 
 /// Re-exported so reading a [`SecretString`] (a [`generate_secret`] result, say) needs no
 /// dependency on `secrecy`: `use vonage_account::ExposeSecret;` then `secret.expose_secret()`.
@@ -369,6 +398,21 @@ pub use subaccounts::{
     SubaccountList, SubaccountUpdate, Subaccounts, Transfer, TransferFilter, TransferKind,
     UnknownOutcome,
 };
+
+/// [`chrono`], re-exported because its types are part of this crate's API
+/// ([`Secret::created_at`] is a `chrono::DateTime<chrono::Utc>`): name them, compare them with
+/// the clock and (de)serialize them without depending on `chrono` yourself, with the same
+/// version. Built with the features those uses need: `std`, `clock` (`Utc::now()`) and `serde`.
+///
+/// ```
+/// use vonage_account::chrono::{DateTime, TimeDelta, Utc};
+///
+/// let created_at: DateTime<Utc> = "2025-01-31T09:00:00Z".parse()?;
+/// assert!(Utc::now() - created_at > TimeDelta::days(90)); // due for a rotation
+/// assert_eq!(serde_json::to_string(&created_at)?, r#""2025-01-31T09:00:00Z""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub use chrono;
 
 // Every sub-account's secret rotated in two phases (its own block, as the Subaccounts API's).
 pub use rotate_all::{

@@ -9,7 +9,9 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Amount, Answer, Call, Client, Error, call::call, generated::account::types, validate};
+use crate::{
+    Amount, Answer, Balance, Call, Client, Error, call::call, generated::account::types, validate,
+};
 
 /// The outbound price lookups, from [`Client::pricing`]. Holds a clone of the client.
 ///
@@ -222,25 +224,99 @@ impl CountryPricing {
     }
 
     /// How many messages (or minutes, for voice) `balance` pays for at the
-    /// [`highest_price`](Self::highest_price): the safe estimate. `None` when no price is known
-    /// or it is not above zero.
+    /// [`highest_price`](Self::highest_price): the safe estimate. The balance is in EUR, the
+    /// currency the Account API reports it in ([`Balance::CURRENCY`]); for a balance in another
+    /// currency, see [`messages_covered_in`](Self::messages_covered_in).
+    ///
+    /// Refused, with the reason ([`CoverageError`]), when the prices are in another currency
+    /// than the balance (an account billed in USD has USD prices), when no price is known, or
+    /// when the highest is not above zero.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), vonage_account::Error> {
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// # let fake = vonage_account_fake::FakeVonage::start().await;
     /// # let client = fake.client();
     /// use vonage_account::ServiceType;
     /// let balance = client.account().balance().await?;
     /// let germany = client.pricing().country(ServiceType::Sms, "DE").await?;
-    /// if let Some(n) = germany.messages_covered(&balance.value) {
-    ///     println!("the balance pays for {n} SMS to Germany");
-    /// }
+    /// let n = germany.messages_covered(&balance.value)?;
+    /// println!("the balance pays for {n} SMS to Germany");
     /// # Ok(()) }
     /// ```
-    pub fn messages_covered(&self, balance: &Amount) -> Option<u64> {
-        balance.whole_times(self.highest_price()?)
+    pub fn messages_covered(&self, balance: &Amount) -> Result<u64, CoverageError> {
+        self.messages_covered_in(balance, Balance::CURRENCY)
     }
+
+    /// [`messages_covered`](Self::messages_covered) for a balance in `currency` (an ISO 4217
+    /// code such as `EUR` or `USD`, compared without regard to case).
+    ///
+    /// Every currency the prices name (the country's and each network's with a price) must be
+    /// `currency`; a price table that names none is taken to be in the account's billing
+    /// currency, as Vonage documents, and is not refused for it.
+    ///
+    /// ```
+    /// use vonage_account::{Amount, CountryPricing, CoverageError};
+    ///
+    /// let us: CountryPricing = serde_json::from_str(r#"{"country_code": "US", "currency": "USD",
+    ///     "networks": [{"price": "0.00809000", "currency": "USD"}]}"#)?;
+    /// let balance: Amount = "10.17127500".parse()?;
+    /// assert_eq!(us.messages_covered_in(&balance, "USD"), Ok(1257));
+    /// let err = us.messages_covered(&balance).unwrap_err(); // a balance in EUR
+    /// assert!(matches!(err, CoverageError::CurrencyMismatch { .. }));
+    /// assert_eq!(err.to_string(), "the balance is in EUR but the prices are in USD");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn messages_covered_in(
+        &self,
+        balance: &Amount,
+        currency: &str,
+    ) -> Result<u64, CoverageError> {
+        let priced = self.networks.iter().filter(|n| n.price.is_some());
+        let named = self
+            .currency
+            .iter()
+            .chain(priced.filter_map(|n| n.currency.as_ref()));
+        if let Some(other) = named
+            .into_iter()
+            .find(|c| !c.trim().eq_ignore_ascii_case(currency.trim()))
+        {
+            return Err(CoverageError::CurrencyMismatch {
+                balance: currency.to_owned(),
+                prices: other.clone(),
+            });
+        }
+        let price = self.highest_price().ok_or(CoverageError::NoPrice)?;
+        balance
+            .whole_times(price)
+            .ok_or_else(|| CoverageError::PriceNotPositive {
+                price: price.clone(),
+            })
+    }
+}
+
+/// Why [`CountryPricing::messages_covered`] gave no count.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoverageError {
+    /// The balance and the prices are in different currencies: a count would compare euros
+    /// with dollars.
+    #[error("the balance is in {balance} but the prices are in {prices}")]
+    CurrencyMismatch {
+        /// The balance's currency.
+        balance: String,
+        /// The first other currency the prices name.
+        prices: String,
+    },
+    /// The country lists no price (no network with one, and no default price).
+    #[error("no price is known for the country")]
+    NoPrice,
+    /// The highest price is zero or negative: any balance would cover any number of messages.
+    #[error("the highest price {price} is not above zero")]
+    PriceNotPositive {
+        /// The price.
+        price: Amount,
+    },
 }
 
 impl From<types::CountryPricing> for CountryPricing {

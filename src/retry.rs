@@ -203,6 +203,42 @@ fn retryable_status(status: StatusCode) -> bool {
     )
 }
 
+/// How long an error answer asks the client to wait before its next request, from when it
+/// arrived: its `Retry-After` (seconds or an HTTP date), or for a 429 without one, its
+/// `X-RateLimit-Reset` (see [`rate_limit_reset`]). What [`Error::retry_after`] gives.
+///
+/// [`Error::retry_after`]: crate::Error::retry_after
+pub(crate) fn retry_hint(status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
+    retry_after(headers).or_else(|| {
+        (status == StatusCode::TOO_MANY_REQUESTS)
+            .then(|| rate_limit_reset(headers))
+            .flatten()
+    })
+}
+
+/// `X-RateLimit-Reset`, when the rate limit resets, as a wait from now. Vonage documents it as
+/// a Unix timestamp and its example (`1769182705723`) is in milliseconds; a value too small to
+/// be milliseconds since 2001 is read as seconds since the epoch, and one too small for that
+/// (before 2001) as seconds from now, as some gateways send it. A time already past is no wait.
+fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
+    let value: u64 = headers
+        .get("x-ratelimit-reset")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let at = match value {
+        1_000_000_000_000.. => Duration::from_millis(value),
+        1_000_000_000.. => Duration::from_secs(value),
+        _ => return Some(Duration::from_secs(value)),
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(at.saturating_sub(now))
+}
+
 /// Reads `Retry-After` as seconds or as an HTTP date.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers
@@ -309,6 +345,52 @@ mod tests {
             .after_status(Repeatable, 1, limited, &headers("soon"))
             .unwrap();
         assert!(wait >= Duration::from_millis(50) && wait <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn the_hint_is_retry_after_or_on_a_429_the_rate_limit_reset() {
+        let limited = StatusCode::TOO_MANY_REQUESTS;
+        let busy = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            retry_hint(busy, &headers("7")),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(retry_hint(busy, &HeaderMap::new()), None);
+        let reset = |value: String| {
+            let mut h = HeaderMap::new();
+            h.insert("x-ratelimit-reset", value.parse().unwrap());
+            h
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        let in_a_minute_ms = reset((now.as_millis() + 60_000).to_string());
+        let wait = retry_hint(limited, &in_a_minute_ms).unwrap();
+        assert!(
+            wait > Duration::from_secs(58) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        // Only a 429 says the rate limit is what stopped the call.
+        assert_eq!(retry_hint(busy, &in_a_minute_ms), None);
+        let in_a_minute_s = reset((now.as_secs() + 60).to_string());
+        let wait = retry_hint(limited, &in_a_minute_s).unwrap();
+        assert!(
+            wait > Duration::from_secs(58) && wait <= Duration::from_secs(60),
+            "{wait:?}"
+        );
+        assert_eq!(
+            retry_hint(limited, &reset("30".into())),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_hint(limited, &reset("1000000000000".into())),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_hint(limited, &reset("soon".into())), None);
+        // Retry-After first.
+        let mut both = in_a_minute_ms.clone();
+        both.insert(reqwest::header::RETRY_AFTER, "5".parse().unwrap());
+        assert_eq!(retry_hint(limited, &both), Some(Duration::from_secs(5)));
     }
 
     #[test]

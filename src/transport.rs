@@ -4,7 +4,10 @@
 //! The generated clients call [`ClientHooks`] on each request; this module implements them once
 //! for every generated client. The retry class of a request comes from the operation table, by
 //! the operation id progenitor passes to the hooks; what the facade needs to know afterwards
-//! goes into the call's record ([`crate::call`]).
+//! goes into the call's record by its named steps ([`crate::record`]).
+//!
+//! The tracing span and events emitted here are listed, with their levels and fields, in the
+//! crate docs ("Logging"); keep that table in step with them.
 
 use std::{sync::Arc, time::Duration};
 
@@ -16,13 +19,13 @@ use tracing::Instrument as _;
 
 use crate::{
     Operation,
-    call::{note, with_record},
     credentials::{AccountAuth, Credentials},
     error::describe_reqwest,
     generated,
     pace::Pacer,
+    record,
     redact::REDACTED,
-    retry::{Failure, RetryClass, RetryConfig},
+    retry::{Failure, RetryClass, RetryConfig, retry_hint},
 };
 
 /// The header Vonage puts a request id in, as a header name built at compile time (a `&str` key
@@ -106,18 +109,17 @@ impl Transport {
                 Ok(response) => response,
                 Err(e) => return Err(self.after_failure(&plan, e, &span)),
             };
-            record_answer(&response, &span, &self.credentials);
+            let status = response.status();
+            note_answer(&response, &span, &self.credentials);
             if plan.may_resend
-                && let Some(wait) = self.retry.after_status(
-                    plan.class,
-                    plan.attempt,
-                    response.status(),
-                    response.headers(),
-                )
+                && let Some(wait) =
+                    self.retry
+                        .after_status(plan.class, plan.attempt, status, response.headers())
             {
-                resend_after(wait, &span);
+                log_response(&span, status, started);
+                resend_after(&plan, wait, Some(status), None, &span);
                 // Its body is never read: the call sends the request again.
-                return Ok(rebuild(response.status(), Bytes::new()));
+                return Ok(rebuild(status, Bytes::new()));
             }
             let read = if self.may_pass_through(&response, &plan) {
                 // The generated client copies the headers into every value it returns, and
@@ -130,12 +132,7 @@ impl Transport {
                 // otherwise the largest state of this future.
                 Box::pin(read_body(response, plan.limit, plan.keep_success_body)).await
             };
-            tracing::debug!(
-                parent: &span,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                ok = read.is_ok(),
-                "vonage_account.response"
-            );
+            log_response(&span, status, started);
             read.map_err(|e| self.after_failure(&plan, e, &span))
         }
     }
@@ -151,19 +148,15 @@ impl Transport {
             .map_or(self.max_response_bytes, |op| {
                 usize::try_from(op).map_or(usize::MAX, |op| op.max(self.max_response_bytes))
             });
-        // The credentials go into the record (one reference count) so that whatever of the
-        // answer reaches an error can be redacted; the facade may ask for a 2xx body as well.
-        // Outside a facade call (no record) there is nobody to send it again.
-        let (attempt, keep_success_body, may_resend) = with_record(|r| {
-            r.operation = operation;
-            if r.credentials.is_none() {
-                r.credentials = Some(Arc::clone(&self.credentials));
-            }
-            r.start_attempt();
-            (r.attempts, r.keep_success_body, true)
-        })
-        .unwrap_or((1, false, false));
+        // The facade may ask for a 2xx body as well. Outside a facade call (no record) there
+        // is nobody to send the request again.
+        let (attempt, keep_success_body, may_resend) =
+            match record::begin_attempt(operation, &self.credentials) {
+                Some(start) => (start.number, start.keep_success_body, true),
+                None => (1, false, false),
+            };
         Plan {
+            operation,
             class,
             limit,
             attempt,
@@ -202,13 +195,14 @@ impl Transport {
         error: reqwest::Error,
         span: &tracing::Span,
     ) -> reqwest::Error {
-        tracing::debug!(parent: span, error = %describe_reqwest(&error), "vonage_account.transport_error");
+        let description = describe_reqwest(&error);
+        tracing::debug!(parent: span, error = %description, "vonage_account.transport_error");
         if plan.may_resend
             && let Some(wait) =
                 self.retry
                     .after_failure(plan.class, plan.attempt, Failure::of(&error))
         {
-            resend_after(wait, span);
+            resend_after(plan, wait, None, Some(&description), span);
         }
         error
     }
@@ -216,6 +210,7 @@ impl Transport {
 
 /// What one attempt may do: from the operation table and the call's record.
 struct Plan {
+    operation: Option<Operation>,
     class: RetryClass,
     /// The body limit.
     limit: usize,
@@ -227,10 +222,36 @@ struct Plan {
     may_resend: bool,
 }
 
-/// Asks the call to send its request again after `wait`.
-fn resend_after(wait: Duration, span: &tracing::Span) {
-    tracing::debug!(parent: span, wait_ms = wait.as_millis() as u64, "vonage_account.retry");
-    note(|r| r.resend_after = Some(wait));
+/// Asks the call to send its request again after `wait`, and says so at INFO: the attempt that
+/// ended, and its status or what went wrong.
+fn resend_after(
+    plan: &Plan,
+    wait: Duration,
+    status: Option<StatusCode>,
+    error: Option<&str>,
+    span: &tracing::Span,
+) {
+    tracing::info!(
+        parent: span,
+        operation = plan.operation.map(Operation::id),
+        attempt = plan.attempt,
+        status = status.map(|s| s.as_u16()),
+        error,
+        wait_ms = wait.as_millis() as u64,
+        "vonage_account.retry"
+    );
+    record::resend_after(wait);
+}
+
+/// The attempt's answer: its status, and the time from sending to its body read (or refused
+/// or left unread).
+fn log_response(span: &tracing::Span, status: StatusCode, started: std::time::Instant) {
+    tracing::debug!(
+        parent: span,
+        status = status.as_u16(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "vonage_account.response"
+    );
 }
 
 /// Reads the whole body, up to the limit, and hands back a response with its status and body. A body over
@@ -247,7 +268,7 @@ async fn read_body(
     let status = response.status();
     let declared = response.content_length().unwrap_or(0);
     if declared as usize > limit {
-        note(|r| r.too_large = Some(limit));
+        record::too_large(limit);
         return Ok(rebuild(status, Bytes::new()));
     }
     // A small answer usually arrives as one chunk: keep it as it is, without a copy.
@@ -257,7 +278,7 @@ async fn read_body(
     while let Some(chunk) = response.chunk().await? {
         read += chunk.len();
         if read > limit {
-            note(|r| r.too_large = Some(limit));
+            record::too_large(limit);
             return Ok(rebuild(status, Bytes::new()));
         }
         match &mut joined {
@@ -273,15 +294,15 @@ async fn read_body(
     }
     let body = joined.map_or(first, BytesMut::freeze);
     if keep_success_body || !status.is_success() {
-        let kept = body.clone();
-        note(|r| r.body = Some(kept));
+        record::keep_body(body.clone());
     }
     Ok(rebuild(status, body))
 }
 
-/// Notes an answer's status and request id in the call's record and the attempt's span. A
-/// request id that repeats the credentials (a gateway reflecting the request) is replaced.
-fn record_answer(response: &Response, span: &tracing::Span, credentials: &Credentials) {
+/// Notes an answer's status, request id and (for an error) the wait it asks for in the call's
+/// record and the attempt's span. A request id that repeats the credentials (a gateway
+/// reflecting the request) is replaced.
+fn note_answer(response: &Response, span: &tracing::Span, credentials: &Credentials) {
     let status = response.status();
     let request_id = response
         .headers()
@@ -298,10 +319,12 @@ fn record_answer(response: &Response, span: &tracing::Span, credentials: &Creden
     if let Some(id) = &request_id {
         span.record("request_id", id.as_str());
     }
-    note(|r| {
-        r.status = Some(status);
-        r.request_id = request_id;
-    });
+    let hint = if status.is_success() {
+        None
+    } else {
+        retry_hint(status, response.headers())
+    };
+    record::answered(status, request_id, hint);
 }
 
 /// The URL every rebuilt response carries instead of the request's, which may hold legacy query

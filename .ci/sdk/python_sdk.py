@@ -105,7 +105,7 @@ check(
     and "moCallBackUrl" in problem["invalid_parameters"][0]["reason"],
     str(problem),
 )
-check("... and nothing changed", control("GET", f"accounts/{KEY}")["settings"]["mo_callback_url"] == "")
+check("... and nothing changed", control("GET", f"accounts/{KEY}")["settings"]["mo_callback_url"] is None)
 settings = client.account.update_default_sms_webhook()
 check("update_default_sms_webhook() with no field -> SettingsResponse", isinstance(settings, SettingsResponse))
 

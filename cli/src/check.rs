@@ -8,7 +8,7 @@ use std::{collections::BTreeMap, time::Duration};
 
 use clap::{Args, Subcommand};
 use serde_json::{json, value::RawValue};
-use vonage_account::{Client, Secret, ServiceType};
+use vonage_account::{Client, CoverageError, Secret, ServiceType};
 
 use crate::{
     global::parse_duration,
@@ -266,7 +266,7 @@ async fn balance(client: &Client, check: &BalanceCheck) -> Verdict {
     if let Some((service, country)) = &check.covers {
         match client.pricing().country(*service, country).await {
             Ok(pricing) => match (pricing.messages_covered(&balance), pricing.highest_price()) {
-                (Some(n), Some(price)) => {
+                (Ok(n), Some(price)) => {
                     let unit = match service {
                         ServiceType::Voice => "voice minutes",
                         _ => "messages",
@@ -286,6 +286,11 @@ async fn balance(client: &Client, check: &BalanceCheck) -> Verdict {
                         })),
                     ));
                 }
+                // Prices in another currency than the balance: no count, and why.
+                (Err(why @ CoverageError::CurrencyMismatch { .. }), _) => text.push_str(&format!(
+                    ", no {service} estimate for {}: {why}",
+                    pricing.country_code
+                )),
                 _ => text.push_str(&format!(
                     ", no {service} price is known for {}",
                     pricing.country_code

@@ -23,8 +23,8 @@ pub struct FakeServerArgs {
     pub listen: SocketAddr,
 
     /// Start from this seed file (JSON: api_key, secrets, balance, auto_reload, top_up_amount,
-    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks); the flags
-    /// below override it
+    /// settings, sub_accounts, lenient, account_401, top_up_refusal, check_webhooks,
+    /// request_log_limit); the flags below override it
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
 
@@ -54,6 +54,11 @@ pub struct FakeServerArgs {
     /// log) instead of refusing them
     #[arg(long)]
     pub lenient: bool,
+
+    /// How many requests the request log keeps: the newest N, older ones dropped and counted
+    /// [default: 10000, or the seed file's request_log_limit]
+    #[arg(long, value_name = "N")]
+    pub request_log_limit: Option<usize>,
 }
 
 /// The end of `fake-server --help`, with the operations from the crate's operation table.
@@ -137,8 +142,13 @@ Control path (on the same URL, no credentials):
                           redirect{location}; routes (the operationIds):
                           {operations}
   DELETE /_fake/faults    drop every queued fault
-                          rate-limited{retry_after_secs,limit} (the documented 429 headers)
-  GET    /_fake/requests  the request log (JSON; with each answer's status and warnings)
+                          rate-limited{retry_after_secs,limit} (the documented 429 headers);
+                          \"times\" counts requests, and each retry is one; \"until_cleared\":true
+                          answers every matching request until DELETE /_fake/faults
+  GET    /_fake/requests  the request log (JSON; with each answer's status and warnings, and
+                          intent read or write): the newest --request-log-limit requests, each
+                          cut to bounds (truncated: true); header x-fake-requests-dropped counts
+                          the older ones let go
   DELETE /_fake/requests  forget the requests received so far
   GET    /_fake/accounts/KEY             an account: balance, settings, secrets, top-ups
   PATCH  /_fake/accounts/KEY             change it, e.g. {\"balance\":\"0.50\",\"auto_reload\":false},
@@ -189,6 +199,9 @@ pub async fn run(args: &FakeServerArgs, ctx: &Context, out: Output) -> Result<()
     }
     if args.lenient {
         seed.lenient = true;
+    }
+    if let Some(limit) = args.request_log_limit {
+        seed.request_log_limit = limit;
     }
 
     // Listen for the stop signals before saying we are up, so a signal sent right after the

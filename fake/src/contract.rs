@@ -10,6 +10,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use super::answers::{Answer, PROBLEM, answer, invalid_parameters};
 use vonage_account::{Operation, RequestBody};
 
+/// The most unknown fields of one request that an answer or the warnings name; the rest are
+/// counted.
+const MAX_NAMED_FIELDS: usize = 20;
+
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
@@ -92,22 +96,33 @@ pub(crate) fn check_body<'b>(
             &[("body".to_owned(), reason)],
         )
     })?;
-    let unknown: Vec<(String, String)> = names
-        .into_iter()
-        .filter(|name| !takes.fields.contains(&name.as_str()))
-        .map(|name| {
-            let reason = match closest(&name, takes) {
-                Some(documented) => {
-                    format!("Is not a field of this request; did you mean {documented}?")
-                }
-                None => format!(
-                    "Is not a field of this request (it takes {})",
-                    takes.fields.join(", ")
-                ),
-            };
-            (name, reason)
-        })
-        .collect();
+    // Named one by one up to a bound, the rest counted: a body of 100,000 unknown fields must
+    // not make an answer (or warnings) of millions of bytes.
+    let mut unknown: Vec<(String, String)> = Vec::new();
+    let mut unnamed = 0_usize;
+    for name in names {
+        if takes.fields.contains(&name.as_str()) {
+            continue;
+        }
+        if unknown.len() == MAX_NAMED_FIELDS {
+            unnamed += 1;
+            continue;
+        }
+        let reason = match closest(&name, takes) {
+            Some(documented) => {
+                format!("Is not a field of this request; did you mean {documented}?")
+            }
+            None => format!(
+                "Is not a field of this request (it takes {})",
+                takes.fields.join(", ")
+            ),
+        };
+        unknown.push((name, reason));
+    }
+    let more = match unnamed {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
     if unknown.is_empty() {
         return Ok(body);
     }
@@ -115,13 +130,16 @@ pub(crate) fn check_body<'b>(
         for (name, reason) in &unknown {
             warnings.push(format!("unknown field {name}: {reason}; ignored"));
         }
+        if unnamed > 0 {
+            warnings.push(format!("{unnamed} more unknown fields; ignored"));
+        }
         return Ok(body);
     }
     let named: Vec<&str> = unknown.iter().map(|(n, _)| n.as_str()).collect();
     Err(invalid_parameters(
         operation.api(),
         &format!(
-            "The request has a field the API does not define: {}",
+            "The request has a field the API does not define: {}{more}",
             named.join(", ")
         ),
         &unknown,

@@ -75,13 +75,38 @@ fn default_rate_limit() -> u32 {
     30
 }
 
-/// A fault for the next `times` requests (to one route, or to any).
+/// A fault for the next `times` requests (to one route, or to any), or for every request until
+/// it is removed.
 ///
 /// ```
-/// use vonage_account::{Operation};
-/// use vonage_account_fake::{Fault};
+/// use vonage_account::Operation;
+/// use vonage_account_fake::Fault;
 /// let fault = Fault::rate_limited(1).on(Operation::GetAccountBalance).times(2);
 /// ```
+///
+/// # `times` counts requests, and a retry is a request
+///
+/// A call is all its attempts: the client sends a call again on its own when the operation's
+/// retry class and its [`RetryConfig`](vonage_account::RetryConfig) allow it, and each attempt
+/// is one request to the fake, which uses up one of the fault's `times`. With the client of
+/// [`FakeVonage::client`](crate::FakeVonage::client) (two retries, so up to three attempts):
+///
+/// - a **repeatable** operation (a read, a settings change) is sent again after a 429 (when its
+///   `Retry-After` is within the client's longest wait), 502, 503 or 504, and after a
+///   [dropped connection](FaultKind::DropConnection). So `Fault::status(503)` (once) is
+///   **absorbed** by the first retry and the call succeeds; `times(2)` too; `times(3)` outlasts
+///   the call, which fails after three attempts; and `times(5)` fails that call and **leaves
+///   two for the next one**, which then succeeds on its third attempt.
+/// - a **connect-only** operation (a top-up, a secret creation, a revocation) is never sent
+///   again once it reached the fake, so `times(n)` fails the next `n` calls.
+/// - the other faults (a 500, a redirect, a body cut off or not JSON, a delay beyond the
+///   client's timeout) are not retried: one per call.
+///
+/// A client with another retry policy counts differently. To fail whole calls whatever the
+/// policy, and leave nothing for the next call, use
+/// [`FakeVonage::with_fault`](crate::FakeVonage::with_fault): the fault answers every matching
+/// request, retries included, until the calls it wraps are done. [`until_cleared`](Self::until_cleared)
+/// does the same until [`FakeVonage::clear_faults`](crate::FakeVonage::clear_faults).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
     /// What it does.
@@ -91,12 +116,18 @@ pub struct Fault {
     /// when `None`.
     #[serde(default)]
     pub route: Option<Operation>,
-    /// How many requests it applies to.
+    /// How many requests it applies to (each attempt of a call is one: see above). Ignored
+    /// when [`until_cleared`](Self::until_cleared) is set.
     #[serde(default = "one")]
     pub times: u32,
     /// How many matching requests to let through untouched before it applies.
     #[serde(default)]
     pub skip: u32,
+    /// Applies to every matching request, however many, until it is removed
+    /// ([`FakeVonage::clear_faults`](crate::FakeVonage::clear_faults), `DELETE /_fake/faults`,
+    /// a reset, or the end of [`FakeVonage::with_fault`](crate::FakeVonage::with_fault)).
+    #[serde(default)]
+    pub until_cleared: bool,
 }
 
 fn one() -> u32 {
@@ -111,6 +142,7 @@ impl Fault {
             route: None,
             times: 1,
             skip: 0,
+            until_cleared: false,
         }
     }
 
@@ -126,9 +158,32 @@ impl Fault {
         self
     }
 
-    /// For the next `times` matching requests.
+    /// For the next `times` matching requests: attempts, not calls (see [`Fault`]).
     pub fn times(mut self, times: u32) -> Fault {
         self.times = times;
+        self
+    }
+
+    /// For every matching request, retries included, until it is removed: a Vonage that stays
+    /// down. See also [`FakeVonage::with_fault`](crate::FakeVonage::with_fault), which removes
+    /// it when the calls it wraps are done.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use vonage_account::{ErrorKind, Operation};
+    /// use vonage_account_fake::{FakeVonage, Fault};
+    ///
+    /// let fake = FakeVonage::start().await;
+    /// fake.inject(Fault::status(503).on(Operation::GetAccountBalance).until_cleared());
+    /// let err = fake.client().account().balance().await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::ServerError); // every attempt got the 503
+    /// fake.clear_faults();
+    /// assert!(fake.client().account().balance().await.is_ok());
+    /// # }
+    /// ```
+    pub fn until_cleared(mut self) -> Fault {
+        self.until_cleared = true;
         self
     }
 
@@ -206,25 +261,62 @@ impl Fault {
     }
 }
 
-/// Takes the first queued fault that matches a request for `operation`, counting it down.
-pub(crate) fn take_fault(
-    queue: &mut Vec<Fault>,
-    operation: Option<Operation>,
-) -> Option<FaultKind> {
-    let index = queue
-        .iter()
-        .position(|f| f.times > 0 && f.route.is_none_or(|r| Some(r) == operation))?;
-    let fault = &mut queue[index];
-    if fault.skip > 0 {
-        fault.skip -= 1;
-        return None;
+/// The queued faults, in order, each with an id so one can be taken out by itself.
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue {
+    faults: Vec<(u64, Fault)>,
+    next_id: u64,
+}
+
+impl FaultQueue {
+    /// Queues `fault`; its id.
+    pub(crate) fn push(&mut self, fault: Fault) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.faults.push((id, fault));
+        id
     }
-    fault.times -= 1;
-    let kind = fault.kind.clone();
-    if fault.times == 0 {
-        queue.remove(index);
+
+    pub(crate) fn extend(&mut self, faults: impl IntoIterator<Item = Fault>) {
+        for fault in faults {
+            self.push(fault);
+        }
     }
-    Some(kind)
+
+    pub(crate) fn clear(&mut self) {
+        self.faults.clear();
+    }
+
+    /// Takes out the fault queued with `id`, if it is still queued.
+    pub(crate) fn remove(&mut self, id: u64) {
+        self.faults.retain(|(queued, _)| *queued != id);
+    }
+
+    /// The faults still queued, in order.
+    pub(crate) fn to_vec(&self) -> Vec<Fault> {
+        self.faults.iter().map(|(_, f)| f.clone()).collect()
+    }
+
+    /// Takes the first queued fault that matches a request for `operation`, counting it down
+    /// (a fault [until cleared](Fault::until_cleared) stays).
+    pub(crate) fn take(&mut self, operation: Option<Operation>) -> Option<FaultKind> {
+        let index = self.faults.iter().position(|(_, f)| {
+            (f.until_cleared || f.times > 0) && f.route.is_none_or(|r| Some(r) == operation)
+        })?;
+        let fault = &mut self.faults[index].1;
+        if fault.skip > 0 {
+            fault.skip -= 1;
+            return None;
+        }
+        let kind = fault.kind.clone();
+        if !fault.until_cleared {
+            fault.times -= 1;
+            if fault.times == 0 {
+                self.faults.remove(index);
+            }
+        }
+        Some(kind)
+    }
 }
 
 /// Answers with `fault`; `handle` answers the request as usual, for the faults that need it.

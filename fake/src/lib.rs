@@ -2,7 +2,9 @@
 //!
 //! [`FakeVonage`] serves every API on one loopback address
 //! inside the caller's tokio runtime, keeps state (balance, settings, secrets, sub-accounts),
-//! follows the documented rules, records every request, and can be told to misbehave.
+//! follows the documented rules, records the newest requests (a [bounded log](RecordedRequest)),
+//! and can be told to misbehave ([`Fault`]; see there how a fault's `times` meets the client's
+//! retries, and [`FakeVonage::with_fault`] for a fault that lasts for whole calls).
 //!
 //! ```
 //! use vonage_account::{ErrorKind, Operation};
@@ -52,6 +54,7 @@ mod account;
 mod answers;
 mod contract;
 mod faults;
+mod journal;
 mod pricing;
 mod routes;
 mod secrets;
@@ -67,7 +70,7 @@ mod tls;
 mod webhooks;
 
 use std::{
-    future::Future,
+    future::{Future, IntoFuture},
     net::SocketAddr,
     pin::Pin,
     sync::{Arc, Mutex},
@@ -77,6 +80,7 @@ use std::{
 use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultKind};
+pub use journal::{DEFAULT_REQUEST_LOG_LIMIT, MAX_KEPT_BODY, RequestIntent};
 pub use pricing::SeedPricing;
 pub use server::RecordedRequest;
 pub use state::{
@@ -172,6 +176,7 @@ pub struct FakeBuilder {
     seed: Seed,
     addr: SocketAddr,
     tls: bool,
+    request_log_limit: Option<usize>,
 }
 
 impl Default for FakeBuilder {
@@ -180,6 +185,7 @@ impl Default for FakeBuilder {
             seed: Seed::default(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             tls: false,
+            request_log_limit: None,
         }
     }
 }
@@ -211,6 +217,31 @@ impl FakeBuilder {
     /// plain HTTP works with any features.
     pub fn tls(mut self, on: bool) -> Self {
         self.tls = on;
+        self
+    }
+
+    /// How many requests the request log keeps: the newest `limit` (default the seed's
+    /// [`request_log_limit`](Seed::request_log_limit), [`DEFAULT_REQUEST_LOG_LIMIT`] = 10,000).
+    /// Older ones are let go and counted ([`FakeVonage::dropped_requests`]), as WireMock's
+    /// request journal limit does, so a fake that serves for days holds a bounded log; `0`
+    /// keeps none. Set here, it wins over the seed's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use vonage_account_fake::FakeVonage;
+    ///
+    /// let fake = FakeVonage::builder().request_log_limit(2).start().await.unwrap();
+    /// let client = fake.client();
+    /// for _ in 0..5 {
+    ///     client.account().balance().await.unwrap();
+    /// }
+    /// assert_eq!(fake.requests().len(), 2); // the newest two
+    /// assert_eq!(fake.dropped_requests(), 3);
+    /// # }
+    /// ```
+    pub fn request_log_limit(mut self, limit: usize) -> Self {
+        self.request_log_limit = Some(limit);
         self
     }
 
@@ -283,7 +314,13 @@ impl FakeBuilder {
 
     /// Binds, and builds the fake and the loop that serves it.
     async fn prepare(self) -> Result<(FakeVonage, Serving), FakeError> {
-        let FakeBuilder { seed, addr, tls } = self;
+        let FakeBuilder {
+            seed,
+            addr,
+            tls,
+            request_log_limit,
+        } = self;
+        let log_limit = request_log_limit.unwrap_or(seed.request_log_limit);
         let accounts = state::Accounts::from_seed(&seed).map_err(FakeError::Seed)?;
         let identity = if tls { Some(tls::identity()?) } else { None };
         let listener = tokio::net::TcpListener::bind(addr)
@@ -297,8 +334,8 @@ impl FakeBuilder {
             started: std::time::Instant::now(),
             inner: Mutex::new(Inner {
                 accounts,
-                faults: Vec::new(),
-                log: Vec::new(),
+                faults: faults::FaultQueue::default(),
+                log: journal::RequestLog::new(log_limit),
             }),
         });
         let app = server::router(shared.clone());
@@ -453,9 +490,49 @@ impl FakeVonage {
         }
     }
 
-    /// Queues a fault.
+    /// Queues a fault. Its `times` counts requests, and each attempt of a call is one: see
+    /// [`Fault`] for how that meets the client's retries.
     pub fn inject(&self, fault: Fault) {
         self.shared.lock().faults.push(fault);
+    }
+
+    /// Runs `calls` with `fault` answering every matching request, however many attempts each
+    /// call makes and whatever the client's retry policy, then removes the fault, so nothing of
+    /// it is left for the calls after: a Vonage that is down for exactly these calls. (Other
+    /// requests that match while `calls` runs get it too.) The fault's `times` is ignored; its
+    /// route and `skip` apply.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use vonage_account::{ErrorKind, Operation};
+    /// use vonage_account_fake::{FakeVonage, Fault};
+    ///
+    /// let fake = FakeVonage::start().await;
+    /// let client = fake.client();
+    /// let down = Fault::status(503).on(Operation::GetAccountBalance);
+    /// let err = fake.with_fault(down, client.account().balance()).await.unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::ServerError); // not absorbed by the retries
+    /// assert_eq!(fake.requests().len(), 3); // every attempt answered 503
+    /// assert!(client.account().balance().await.is_ok()); // nothing left over
+    /// # }
+    /// ```
+    pub async fn with_fault<F: IntoFuture>(&self, fault: Fault, calls: F) -> F::Output {
+        /// Takes the fault out when the calls are done, or dropped half-way.
+        struct Removal<'a>(&'a FakeVonage, u64);
+        impl Drop for Removal<'_> {
+            fn drop(&mut self) {
+                self.0.shared.lock().faults.remove(self.1);
+            }
+        }
+        let id = self.shared.lock().faults.push(fault.until_cleared());
+        let _removal = Removal(self, id);
+        calls.await
+    }
+
+    /// The faults still queued, in order (a fault is taken out when its `times` are used up).
+    pub fn faults(&self) -> Vec<Fault> {
+        self.shared.lock().faults.to_vec()
     }
 
     /// Removes every queued fault.
@@ -463,23 +540,70 @@ impl FakeVonage {
         self.shared.lock().faults.clear();
     }
 
-    /// Every API request received so far, in order.
+    /// Every API request the request log holds, in order: the newest
+    /// [`request_log_limit`](FakeBuilder::request_log_limit) (10,000 by default) received since
+    /// the start or the last [`clear_requests`](Self::clear_requests).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.lock().log.clone()
+        self.shared.lock().log.to_vec()
     }
 
-    /// The API requests received for one operation.
+    /// The API requests received for one operation: all of them, reads and writes. A settings
+    /// read and a settings change are both `ChangeAccountSettings` (the API has no `GET` for
+    /// the settings); [`writes_to`](Self::writes_to) and [`reads_of`](Self::reads_of) tell
+    /// them apart.
     pub fn requests_to(&self, operation: Operation) -> Vec<RecordedRequest> {
-        self.shared
-            .lock()
-            .log
-            .iter()
-            .filter(|r| r.route == Some(operation))
-            .cloned()
-            .collect()
+        self.requests_where(|r| r.route == Some(operation))
     }
 
-    /// Forgets the requests received so far.
+    /// The requests for one operation that asked for a change ([`RequestIntent::Write`]): for
+    /// `ChangeAccountSettings`, the settings updates, without the reads (a `POST` with no
+    /// field).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use vonage_account::{Operation, SettingsUpdate};
+    /// use vonage_account_fake::FakeVonage;
+    ///
+    /// let fake = FakeVonage::start().await;
+    /// let account = fake.client().account();
+    /// account.settings().await.unwrap();
+    /// let update = SettingsUpdate::new().mo_callback_url("https://example.com/in");
+    /// account.update_settings(&update).await.unwrap();
+    /// let settings = Operation::ChangeAccountSettings;
+    /// assert_eq!(fake.requests_to(settings).len(), 2);
+    /// assert_eq!(fake.writes_to(settings).len(), 1);
+    /// assert_eq!(fake.reads_of(settings).len(), 1);
+    /// # }
+    /// ```
+    pub fn writes_to(&self, operation: Operation) -> Vec<RecordedRequest> {
+        self.requests_where(|r| r.route == Some(operation) && r.intent == RequestIntent::Write)
+    }
+
+    /// The requests for one operation that only read ([`RequestIntent::Read`]): for
+    /// `ChangeAccountSettings`, the settings reads.
+    pub fn reads_of(&self, operation: Operation) -> Vec<RecordedRequest> {
+        self.requests_where(|r| r.route == Some(operation) && r.intent == RequestIntent::Read)
+    }
+
+    fn requests_where(&self, wanted: impl Fn(&RecordedRequest) -> bool) -> Vec<RecordedRequest> {
+        let inner = self.shared.lock();
+        inner.log.iter().filter(|r| wanted(r)).cloned().collect()
+    }
+
+    /// How many requests the request log let go, the oldest first, to stay within its
+    /// [limit](FakeBuilder::request_log_limit), since the start or the last
+    /// [`clear_requests`](Self::clear_requests).
+    pub fn dropped_requests(&self) -> u64 {
+        self.shared.lock().log.dropped()
+    }
+
+    /// How many requests the request log keeps (see [`FakeBuilder::request_log_limit`]).
+    pub fn request_log_limit(&self) -> usize {
+        self.shared.lock().log.limit()
+    }
+
+    /// Forgets the requests received so far, and the count of those let go.
     pub fn clear_requests(&self) {
         self.shared.lock().log.clear();
     }

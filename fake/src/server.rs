@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     AccountPatch, Fault, FaultKind, Seed,
     answers::Answer,
-    faults,
+    faults::{self, FaultQueue},
+    journal::{self, RequestIntent, RequestLog},
     routes::{self, Incoming},
     state, webhooks,
 };
@@ -32,8 +33,8 @@ pub(crate) struct Shared {
 
 pub(crate) struct Inner {
     pub(crate) accounts: state::Accounts,
-    pub(crate) faults: Vec<Fault>,
-    pub(crate) log: Vec<RecordedRequest>,
+    pub(crate) faults: FaultQueue,
+    pub(crate) log: RequestLog,
 }
 
 impl Shared {
@@ -54,6 +55,12 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
 }
 
 /// A request the fake received, as it crossed the wire, and how the fake judged it.
+///
+/// What one request can make the log hold is bounded: the first 4 KiB of the body, 2 KiB of
+/// the path and of the query, 8 KiB of headers (1 KiB a value), 16 warnings of at most 512
+/// bytes and one counting the rest; [`truncated`](Self::truncated) says when anything was cut.
+/// The log keeps the newest requests only (see
+/// [`FakeBuilder::request_log_limit`](crate::FakeBuilder::request_log_limit)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedRequest {
     /// The `X-Request-Id` the fake answered it with.
@@ -64,6 +71,9 @@ pub struct RecordedRequest {
     /// The operation its method and path belong to (written as its `operationId` in JSON);
     /// `None` for a path no operation serves.
     pub route: Option<Operation>,
+    /// Whether it read or asked for a change. Tells a settings read (a `POST` with no field)
+    /// from a settings write, both `ChangeAccountSettings`.
+    pub intent: RequestIntent,
     /// The method (`GET`, `POST`, `DELETE`).
     pub method: String,
     /// The path, still percent-encoded as sent.
@@ -72,8 +82,16 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     /// Every header, names in lower case, in the order received.
     pub headers: Vec<(String, String)>,
-    /// The body, as text (lossy for non-UTF-8 bytes).
+    /// The body, as text (lossy for non-UTF-8 bytes): its first 4 KiB (see
+    /// [`body_bytes`](Self::body_bytes)).
     pub body: String,
+    /// The size of the body as received, in bytes.
+    #[serde(default)]
+    pub body_bytes: usize,
+    /// Whether something of the request was cut to keep the log's size bounded: the body
+    /// beyond 4 KiB, a long path, query or header, warnings beyond 16.
+    #[serde(default)]
+    pub truncated: bool,
     /// The status the fake answered with; `None` while it is still answering, or when a fault
     /// closed the connection without an answer.
     #[serde(default)]
@@ -129,28 +147,18 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
     let operation = Operation::of(&method, &path);
     let fault = {
         let mut inner = shared.lock();
-        inner.log.push(RecordedRequest {
-            request_id: request_id.to_owned(),
+        let arrival = journal::Arrival {
+            request_id,
             received_ms: shared.started.elapsed().as_millis() as u64,
             route: operation,
-            method: method.clone(),
-            path: path.clone(),
-            query: query.clone(),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            body: String::from_utf8_lossy(&body).into_owned(),
-            status: None,
-            warnings: Vec::new(),
-        });
-        faults::take_fault(&mut inner.faults, operation)
+            method: &method,
+            path: &path,
+            query: query.as_deref(),
+            headers: &parts.headers,
+            body: &body,
+        };
+        inner.log.push(arrival.record());
+        inner.faults.take(operation)
     };
     let incoming = |webhook_refusals| Incoming {
         operation,
@@ -187,15 +195,8 @@ async fn answer(shared: &Arc<Shared>, request: Request, request_id: &str) -> Res
     };
     // The log shows how the request was judged. (It may have been cleared meanwhile.)
     let status = (!dropped).then(|| response.status().as_u16());
-    if let Some(entry) = shared
-        .lock()
-        .log
-        .iter_mut()
-        .rev()
-        .find(|r| r.request_id == request_id)
-    {
-        entry.status = status;
-        entry.warnings = warnings;
+    if let Some(entry) = shared.lock().log.find_mut(request_id) {
+        journal::with_outcome(entry, status, warnings);
     }
     response
 }
@@ -272,11 +273,19 @@ fn control_path(shared: &Arc<Shared>, method: &str, path: &str, body: &Bytes) ->
             json(StatusCode::OK, serde_json::json!({"cleared": true}))
         }
         ("GET", "requests") => {
-            let log = shared.lock().log.clone();
-            json(
+            let (log, dropped, limit) = {
+                let inner = shared.lock();
+                (inner.log.to_vec(), inner.log.dropped(), inner.log.limit())
+            };
+            let mut response = json(
                 StatusCode::OK,
                 serde_json::to_value(log).unwrap_or_default(),
-            )
+            );
+            // How many older requests the bounded log let go, and its bound.
+            let headers = response.headers_mut();
+            headers.insert("x-fake-requests-dropped", HeaderValue::from(dropped));
+            headers.insert("x-fake-request-log-limit", HeaderValue::from(limit));
+            response
         }
         ("POST", "reset") => {
             reset(shared);

@@ -103,6 +103,11 @@ pub struct Seed {
     /// The Subaccounts API: provisioning, limits, the primary's credit, the sub-accounts'
     /// details, the numbers each account owns.
     pub subaccounts: super::subaccounts::SeedSubaccounts,
+    /// How many requests the request log keeps: the newest ones, the older let go and counted
+    /// (default [`DEFAULT_REQUEST_LOG_LIMIT`](crate::DEFAULT_REQUEST_LOG_LIMIT), 10,000; see
+    /// [`FakeBuilder::request_log_limit`](crate::FakeBuilder::request_log_limit), which wins
+    /// over this).
+    pub request_log_limit: usize,
 }
 
 /// Which of the documented shapes an Account API error takes, where Vonage's sources disagree.
@@ -227,18 +232,32 @@ impl Default for Seed {
             check_webhooks: false,
             pricing: SeedPricing::default(),
             subaccounts: super::subaccounts::SeedSubaccounts::default(),
+            request_log_limit: crate::DEFAULT_REQUEST_LOG_LIMIT,
         }
     }
 }
 
-/// The fake's starting settings.
+/// The fake's settings: how a seed starts them, and how [`AccountView`] shows them.
+///
+/// The same shape as the client's [`Settings`](vonage_account::Settings): an unset webhook URL
+/// is `None` (`null` in JSON, which also reads a missing field or `""` as unset).
+///
+/// ```
+/// let settings: vonage_account_fake::SeedSettings =
+///     serde_json::from_str(r#"{"mo_callback_url": "https://example.com/in", "dr_callback_url": ""}"#)
+///         .unwrap();
+/// assert_eq!(settings.mo_callback_url.as_deref(), Some("https://example.com/in"));
+/// assert_eq!(settings.dr_callback_url, None);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SeedSettings {
-    /// The inbound-SMS webhook URL (empty when unset).
-    pub mo_callback_url: String,
-    /// The delivery-receipt webhook URL (empty when unset).
-    pub dr_callback_url: String,
+    /// The inbound-SMS webhook URL; `None` when unset.
+    #[serde(deserialize_with = "empty_is_none")]
+    pub mo_callback_url: Option<String>,
+    /// The delivery-receipt webhook URL; `None` when unset.
+    #[serde(deserialize_with = "empty_is_none")]
+    pub dr_callback_url: Option<String>,
     /// `max-outbound-request`.
     pub max_outbound_request: i64,
     /// `max-inbound-request`.
@@ -260,8 +279,8 @@ impl From<&SeedSettings> for RateLimits {
 impl Default for SeedSettings {
     fn default() -> Self {
         SeedSettings {
-            mo_callback_url: String::new(),
-            dr_callback_url: String::new(),
+            mo_callback_url: None,
+            dr_callback_url: None,
             max_outbound_request: 30,
             max_inbound_request: 30,
             max_calls_per_second: 30,
@@ -384,8 +403,8 @@ impl Accounts {
                 balance: money("balance", &seed.balance)?,
                 auto_reload: seed.auto_reload,
                 top_up_amount: money("top_up_amount", &seed.top_up_amount)?,
-                mo_callback_url: seed.settings.mo_callback_url.clone(),
-                dr_callback_url: seed.settings.dr_callback_url.clone(),
+                mo_callback_url: seed.settings.mo_callback_url.clone().unwrap_or_default(),
+                dr_callback_url: seed.settings.dr_callback_url.clone().unwrap_or_default(),
                 http_forward_method: None,
                 rate_limits: RateLimits::from(&seed.settings),
                 top_ups: Vec::new(),
@@ -534,6 +553,11 @@ pub struct SecretView {
     pub created_at: String,
 }
 
+/// An unset URL reads as `None` whether it is written `null`, left out, or `""`.
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
+}
+
 /// `created_at` as the API writes it.
 pub(crate) fn format_time(at: &DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -549,8 +573,8 @@ impl AccountState {
             auto_reload: self.auto_reload,
             top_up_amount: format_eur(self.top_up_amount),
             settings: SeedSettings {
-                mo_callback_url: self.mo_callback_url.clone(),
-                dr_callback_url: self.dr_callback_url.clone(),
+                mo_callback_url: Some(self.mo_callback_url.clone()).filter(|u| !u.is_empty()),
+                dr_callback_url: Some(self.dr_callback_url.clone()).filter(|u| !u.is_empty()),
                 max_outbound_request: self.rate_limits.max_outbound_request,
                 max_inbound_request: self.rate_limits.max_inbound_request,
                 max_calls_per_second: self.rate_limits.max_calls_per_second,

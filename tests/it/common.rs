@@ -54,27 +54,6 @@ pub fn only_request(fake: &FakeVonage) -> RecordedRequest {
     requests.into_iter().next().unwrap()
 }
 
-/// A `tracing_subscriber` writer that keeps what is written, for asserting on log lines.
-#[derive(Clone, Default)]
-pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl Captured {
-    /// Everything written so far.
-    pub fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Sends a plain-HTTP request and decodes its JSON answer.
 pub async fn send_json(request: reqwest::RequestBuilder) -> serde_json::Value {
     let response = request.send().await.expect("the fake answers");

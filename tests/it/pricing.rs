@@ -136,8 +136,8 @@ async fn a_country_keeps_every_digit_and_every_missing_field_is_none() {
     assert_eq!(landline.price.as_ref().unwrap().to_string(), "0.0715");
     // The highest network price, not the default, is the safe estimate.
     assert_eq!(de.highest_price(), Some(&amount("0.081")));
-    assert_eq!(de.messages_covered(&amount("10.28")), Some(126));
-    assert_eq!(de.messages_covered(&amount("0")), Some(0));
+    assert_eq!(de.messages_covered(&amount("10.28")), Ok(126));
+    assert_eq!(de.messages_covered(&amount("0")), Ok(0));
 
     // `mnc` "090" stays a string with its zero.
     let us = client
@@ -178,7 +178,10 @@ async fn a_prefix_gives_every_country_that_shares_it() {
     assert_eq!(vatican.default_price, None);
     assert!(vatican.networks.is_empty());
     assert_eq!(vatican.highest_price(), None);
-    assert_eq!(vatican.messages_covered(&amount("100")), None);
+    assert_eq!(
+        vatican.messages_covered(&amount("100")),
+        Err(vonage_account::CoverageError::NoPrice)
+    );
 
     assert!(
         client

@@ -137,6 +137,89 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_waited() {
 }
 
 #[tokio::test]
+async fn the_error_after_the_retries_says_when_to_come_back() {
+    let fake = doc_fake().await;
+    let client = fast_retry(&fake, 2); // max_delay is 2 s
+
+    // The fake's 429 carries both Retry-After and X-RateLimit-Reset: Retry-After wins. With
+    // `Retry-After: 0` the call is retried until its retries are spent.
+    fake.inject(Fault::rate_limited(0).times(3));
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(fake.requests().len(), 3, "one attempt and two retries");
+    assert_eq!(err.retry_after(), Some(Duration::ZERO));
+    assert!(err.to_string().contains("; retry after 0 s"), "{err}");
+
+    // A wait longer than the client's own is returned at once, with the wait.
+    fake.inject(Fault::rate_limited(30));
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
+    assert!(err.to_string().contains("; retry after 30 s ("), "{err}");
+
+    // X-RateLimit-Reset alone, in the portal's milliseconds since the epoch.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let reset = (now_ms + 45_000).to_string();
+    fake.inject(status_with(429, vec![("X-RateLimit-Reset".into(), reset)]).times(3));
+    let err = client.account().balance().await.unwrap_err();
+    let wait = err.retry_after().unwrap();
+    assert!(
+        wait > Duration::from_secs(40) && wait <= Duration::from_secs(45),
+        "{wait:?}"
+    );
+
+    // No hint, no wait: a 503 without the headers, a refused call.
+    fake.inject(Fault::status(503).times(3));
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.retry_after(), None);
+    assert!(!err.to_string().contains("retry after"), "{err}");
+    fake.inject(Fault::status(401));
+    assert_eq!(
+        client.account().balance().await.unwrap_err().retry_after(),
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_date_from_a_server_becomes_the_errors_wait() {
+    // A small server whose every answer is a 429 asking to come back in 40 s, as an HTTP date.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = axum::Router::new().fallback(|| async {
+        let when = (chrono::Utc::now() + chrono::Duration::seconds(40))
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string();
+        (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, when)],
+            "",
+        )
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::builder()
+        .api_key(DOC_KEY)
+        .api_secret(DOC_SECRET)
+        .base_url(&url)
+        .build()
+        .unwrap(); // the default retries wait at most 5 s: 40 s is returned at once
+    let err = client.account().balance().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    // The date has one-second precision.
+    let wait = err.retry_after().unwrap();
+    assert!(
+        wait > Duration::from_secs(38) && wait <= Duration::from_secs(40),
+        "{wait:?}"
+    );
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    assert!(
+        err.to_string().contains(&format!("; retry after {secs} s")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn settings_updates_retry_since_they_set_values() {
     let fake = doc_fake().await;
     let client = fast_retry(&fake, 2);

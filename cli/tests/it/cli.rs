@@ -1182,3 +1182,29 @@ async fn with_json_even_command_line_errors_are_json() {
     run.assert_code(0);
     assert!(run.stdout.contains("Exit codes:"));
 }
+
+/// `fake-server --request-log-limit N` bounds the request log, over the seed file's
+/// `request_log_limit`, and the control path counts what it dropped.
+#[tokio::test]
+async fn fake_server_keeps_the_newest_requests_it_is_told_to() {
+    let path = std::env::temp_dir().join(format!("vonage-log-seed-{}.json", std::process::id()));
+    std::fs::write(&path, r#"{"request_log_limit": 5}"#).unwrap();
+    let server = fake_server(
+        &["--seed", path.to_str().unwrap(), "--request-log-limit", "2"],
+        &[],
+    )
+    .await;
+    let client = server.client(KEY, SECRET);
+    for _ in 0..5 {
+        client.account().balance().await.unwrap();
+    }
+    let answer = reqwest::get(format!("{}/_fake/requests", server.url))
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["x-fake-requests-dropped"], "3");
+    assert_eq!(answer.headers()["x-fake-request-log-limit"], "2");
+    let log: Vec<Value> = answer.json().await.unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(server.stop("TERM").await.0, 0);
+    std::fs::remove_file(&path).unwrap();
+}

@@ -326,3 +326,25 @@ async fn check_balance_says_what_the_balance_covers_at_the_highest_price() {
         "{run:?}"
     );
 }
+
+/// Prices in another currency than the balance (EUR) give no count, and the line says why.
+#[tokio::test]
+async fn check_balance_never_counts_prices_in_another_currency() {
+    let mut seed = Seed::default();
+    seed.pricing.sms = vec![serde_json::json!({
+        "countryCode": "US", "currency": "USD", "dialingPrefix": "1",
+        "networks": [{"type": "mobile", "price": "0.00809000", "currency": "USD"}],
+    })];
+    let fake = FakeVonage::start_with(seed).await.unwrap();
+    let args = ["check", "balance", "--warn", "5", "--critical", "2"];
+    let run = cli(&fake, &[&args[..], &["--covers", "sms:US"]].concat())
+        .run()
+        .await;
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains(
+            ", no sms estimate for US: the balance is in EUR but the prices are in USD |"
+        ),
+        "{run:?}"
+    );
+}

@@ -237,7 +237,7 @@ async fn with_check_webhooks_a_url_that_does_not_answer_200_is_refused() {
             .unwrap()
             .settings
             .mo_callback_url,
-        ""
+        None
     );
 
     let good = SettingsUpdate::new().mo_callback_url(format!("{hooks}/ok"));

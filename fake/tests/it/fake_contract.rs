@@ -59,7 +59,7 @@ async fn an_unknown_form_field_is_refused_by_name_with_the_documented_spelling()
             .unwrap()
             .settings
             .mo_callback_url,
-        ""
+        None
     );
     let logged = only_request(&fake);
     assert_eq!(logged.status, Some(400));

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use crate::common::*;
+use vonage_account::SettingsUpdate;
 use vonage_account_fake::{AccountPatch, FakeError, FakeVonage, Seed, SeedSecret};
 
 #[tokio::test]
@@ -211,4 +212,57 @@ fn a_fake_on_its_own_runtime_outlives_the_runtimes_that_use_it() {
     drop(fake);
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+/// The fake's view of the settings has the client's shape (issue 26, item 6): an unset URL is
+/// `None` (`null` in JSON), a set one `Some`, in the view and in the seed.
+#[tokio::test]
+async fn the_settings_view_has_the_clients_shape() {
+    let fake = FakeVonage::start().await;
+    let key = fake.api_key().to_owned();
+    let settings = fake.account(&key).unwrap().settings;
+    assert_eq!(
+        (settings.mo_callback_url, settings.dr_callback_url),
+        (None, None)
+    );
+    let client_settings = fake.client().account().settings().await.unwrap();
+    assert_eq!(client_settings.dr_callback_url, None);
+
+    let update = SettingsUpdate::new().dr_callback_url("https://example.com/dr");
+    let client_settings = fake
+        .client()
+        .account()
+        .update_settings(&update)
+        .await
+        .unwrap();
+    let view = fake.account(&key).unwrap();
+    assert_eq!(
+        view.settings.dr_callback_url,
+        client_settings.dr_callback_url
+    );
+    assert_eq!(
+        view.settings.dr_callback_url.as_deref(),
+        Some("https://example.com/dr")
+    );
+    assert_eq!(view.settings.mo_callback_url, None);
+    let json = serde_json::to_value(&view).unwrap();
+    assert_eq!(
+        json["settings"]["dr_callback_url"],
+        "https://example.com/dr"
+    );
+    assert!(json["settings"]["mo_callback_url"].is_null());
+
+    // A seed file may write an unset URL as null, "" or not at all.
+    let seed: Seed = serde_json::from_str(
+        r#"{"settings": {"mo_callback_url": "", "dr_callback_url": "https://example.com/seeded"}}"#,
+    )
+    .unwrap();
+    assert_eq!(seed.settings.mo_callback_url, None);
+    let fake = FakeVonage::start_with(seed).await.unwrap();
+    let read = fake.client().account().settings().await.unwrap();
+    assert_eq!(read.mo_callback_url, None);
+    assert_eq!(
+        read.dr_callback_url.as_deref(),
+        Some("https://example.com/seeded")
+    );
 }

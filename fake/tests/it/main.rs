@@ -4,12 +4,13 @@
 /// The helpers the library's tests use (a fake with the documented account, clients with and
 /// without retries, the one recorded request, a reqwest client trusting a certificate).
 #[path = "../../../tests/it/common.rs"]
-#[allow(dead_code)]
 mod common;
 
 mod fake;
 mod fake_answers;
 mod fake_contract;
+mod fake_faults;
+mod fake_log;
 mod fake_state;
 mod fake_subaccounts;
 mod fake_tls;

@@ -11,10 +11,7 @@
     any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")
 ))]
 
-#[path = "support/openssl.rs"]
-mod openssl;
-
-use openssl::TlsServer;
+use crate::openssl::{self, TlsServer};
 use vonage_account::{Client, ClientBuilder, ErrorKind, RetryConfig, TlsBackend};
 
 fn builder(backend: TlsBackend, url: &str) -> ClientBuilder {

@@ -4,10 +4,7 @@
 //! credentials never show. Every client here sets its proxy explicitly, so the environment's
 //! proxy variables play no part (they are tested in `tests/proxy_env.rs`).
 
-#[path = "support/proxy.rs"]
-mod proxy;
-
-use proxy::Proxy;
+use crate::recording_proxy::Proxy;
 use vonage_account::{ErrorKind, RetryConfig};
 use vonage_account_fake::FakeVonage;
 
@@ -115,8 +112,7 @@ async fn https_hosts_are_tunnelled_so_the_proxy_never_sees_the_credentials() {
     target_os = "linux",
     any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")
 ))]
-#[path = "support/openssl.rs"]
-mod openssl;
+use crate::openssl;
 
 /// A whole call to a TLS server through the tunnel, with every backend.
 #[cfg(all(

@@ -1,26 +1,16 @@
 //! No credential reaches a log line when the answer echoes the request (a request id that
-//! repeats the secret or the Basic value included). A binary of its own: it reads every log
-//! line, and tracing's callsite cache is process-wide.
+//! repeats the secret or the Basic value included).
 
-mod common;
-
-#[path = "it/echo.rs"]
-mod echo;
-
-use common::Captured;
-use echo::{ECHO_KEY, ECHO_NEW_SECRET, ECHO_SECRET, Reflect, leak, start};
 use vonage_account::{AccountAuth, Client, RetryConfig};
+
+use crate::{
+    capture::{Level, capture},
+    echo::{ECHO_KEY, ECHO_NEW_SECRET, ECHO_SECRET, Reflect, leak, start},
+};
 
 #[tokio::test]
 async fn echoed_credentials_reach_no_log_line() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = capture(Level::TRACE);
 
     for reflect in Reflect::ALL {
         let url = start(reflect).await;
@@ -43,7 +33,7 @@ async fn echoed_credentials_reach_no_log_line() {
             let _ = secrets.revoke("id1").await;
         }
     }
-    let logs = captured.text();
+    let logs = log.text();
     assert!(logs.contains("vonage_account.request"), "spans were logged");
     // The echo servers put the secret and the Basic value in X-Request-Id: replaced.
     assert!(logs.contains("request_id=\"[REDACTED]\""), "{logs}");
