@@ -391,14 +391,6 @@ pub use secrecy::ExposeSecret;
 pub use rust_decimal::Decimal;
 
 // The Subaccounts API (its own block, so that branches reshaping the lists above merge cleanly).
-pub use subaccounts::{
-    Asked, CreatedSubaccount, DEFAULT_FLEET_CONCURRENCY, EverySubaccount, IntoTransferAmount,
-    IntoUtcTime, MoneyTransfer, NewSubaccount, NumberMove, NumberTransfer, PrimaryAccount,
-    SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN, Settlement, StageOutcome, Subaccount,
-    SubaccountList, SubaccountUpdate, Subaccounts, Transfer, TransferFilter, TransferKind,
-    UnknownOutcome,
-};
-
 /// [`chrono`], re-exported because its types are part of this crate's API
 /// ([`Secret::created_at`] is a `chrono::DateTime<chrono::Utc>`): name them, compare them with
 /// the clock and (de)serialize them without depending on `chrono` yourself, with the same
@@ -413,6 +405,13 @@ pub use subaccounts::{
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub use chrono;
+pub use subaccounts::{
+    Asked, CreatedSubaccount, DEFAULT_FLEET_CONCURRENCY, EverySubaccount, IntoTransferAmount,
+    IntoUtcTime, MoneyTransfer, NewSubaccount, NumberMove, NumberTransfer, PrimaryAccount,
+    SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN, Settlement, StageOutcome, Subaccount,
+    SubaccountList, SubaccountUpdate, Subaccounts, Transfer, TransferFilter, TransferKind,
+    UnknownOutcome,
+};
 
 // Every sub-account's secret rotated in two phases (its own block, as the Subaccounts API's).
 pub use rotate_all::{
