@@ -236,6 +236,8 @@
 //!
 //! A sub-account's rotation ([`Client::secrets_for`]) hands back a [`SubAccountClient`], which
 //! authenticates as the sub-account and cannot take the place of the primary [`Client`].
+//! Every sub-account's secret at once, in the same two phases, a bounded number at a time and
+//! going on past a failure: [`Subaccounts::rotate_all`] ([`RotateAll`]).
 //!
 //! A rotation is a workflow of several calls, so it fails with its own [`RotationError`], which
 //! says which step stopped and what state the key was left in. It converts into [`Error`]
@@ -327,6 +329,7 @@ mod pricing;
 mod record;
 mod redact;
 mod retry;
+mod rotate_all;
 mod rotation;
 mod secrets;
 mod subaccounts;
@@ -410,6 +413,11 @@ pub use subaccounts::{
     SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN, Settlement, StageOutcome, Subaccount,
     SubaccountList, SubaccountUpdate, Subaccounts, Transfer, TransferFilter, TransferKind,
     UnknownOutcome,
+};
+
+// Every sub-account's secret rotated in two phases (its own block, as the Subaccounts API's).
+pub use rotate_all::{
+    DEFAULT_ROTATE_ALL_CONCURRENCY, ForSubaccount, RetiredSubaccount, RotateAll, StagedSubaccount,
 };
 
 /// The README's examples, compiled as doctests.

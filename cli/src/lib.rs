@@ -24,9 +24,11 @@ mod profiles;
 mod prompt;
 mod range;
 mod rotate;
+mod rotate_all;
 mod secrets;
 mod settings;
 mod state;
+mod subaccounts;
 mod top_up;
 
 use std::process::ExitCode;
@@ -45,7 +47,8 @@ Exit codes:
   2  usage or validation error, or missing/invalid credentials (nothing was sent)
   3  the API answered with an error (the message has the status, problem title and detail, and
      the request id)
-  4  network error, timeout, or an answer that could not be decoded
+  4  network error, timeout, or an answer that could not be decoded; or a create or transfer
+     whose outcome is unknown (it was not sent again: the message says how to settle it)
 
 Environment (a flag wins over its variable, a variable over the profile):
   VONAGE_API_KEY, VONAGE_API_SECRET   the credentials (prefer these to the flags)
@@ -115,6 +118,11 @@ enum Command {
 
     /// Print the man page, or write one per command with --dir
     Man(completions::ManArgs),
+
+    /// The primary account's sub-accounts: list, show, create, update, and move credit, balance
+    /// and numbers between them
+    #[command(subcommand)]
+    Subaccounts(subaccounts::SubaccountsCommand),
 
     /// Run the fake Vonage server (both APIs) until SIGINT or SIGTERM
     FakeServer(fake_server::FakeServerArgs),
@@ -226,6 +234,7 @@ async fn run(command: &Command, ctx: &Context, out: Output) -> Result<(), Failur
         Command::Completions(args) => completions::completions(args, crate::command(), out),
         Command::Man(args) => completions::man(args, crate::command(), out),
         Command::FakeServer(args) => fake_server::run(args, ctx, out).await,
+        Command::Subaccounts(command) => subaccounts::run(command, ctx, out).await,
     }
 }
 

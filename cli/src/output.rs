@@ -69,6 +69,14 @@ pub enum Failure {
     /// Refused before anything was sent, for what the kind (`not-confirmed`, `secret-in-use`)
     /// says: exit 2 like a usage error.
     Refused(&'static str, String),
+    /// A command over several sub-accounts (`secrets rotate --all-subaccounts`) that did not
+    /// complete on all of them: each has its line on stdout; the code is the worst one's.
+    Several {
+        /// The worst exit code among them.
+        code: u8,
+        /// How many did not complete.
+        message: String,
+    },
 }
 
 impl From<Error> for Failure {
@@ -96,6 +104,7 @@ impl Failure {
         match self {
             Failure::Usage(_) | Failure::Refused(..) => EXIT_USAGE,
             Failure::Io(_) => EXIT_NETWORK,
+            Failure::Several { code, .. } => *code,
             Failure::Call(error) => call_exit_code(error),
             // A refusal changed nothing: the key's state does not allow what was asked.
             Failure::Rotation(rotation) => rotation.call_error().map_or(EXIT_USAGE, call_exit_code),
@@ -107,7 +116,9 @@ impl Failure {
         match self {
             Failure::Call(error) => Some(error),
             Failure::Rotation(rotation) => rotation.call_error(),
-            Failure::Usage(_) | Failure::Io(_) | Failure::Refused(..) => None,
+            Failure::Usage(_) | Failure::Io(_) | Failure::Refused(..) | Failure::Several { .. } => {
+                None
+            }
         }
     }
 
@@ -117,6 +128,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => "usage",
             Failure::Io(_) => "io",
+            Failure::Several { .. } => "several",
             Failure::Refused(kind, _) => kind,
             Failure::Call(error) => error.kind().as_str(),
             Failure::Rotation(rotation) => rotation.kind().as_str(),
@@ -127,9 +139,10 @@ impl Failure {
     /// request id, never a credential, and server text already escaped.
     fn message(&self) -> String {
         let text = match self {
-            Failure::Usage(message) | Failure::Io(message) | Failure::Refused(_, message) => {
-                message.clone()
-            }
+            Failure::Usage(message)
+            | Failure::Io(message)
+            | Failure::Refused(_, message)
+            | Failure::Several { message, .. } => message.clone(),
             Failure::Call(error) => error.to_string(),
             Failure::Rotation(rotation) => rotation.to_string(),
         };
@@ -190,6 +203,9 @@ impl Output {
                     _ => None,
                 });
             }
+            if let Some(unknown) = failure.call_error().and_then(Error::outcome_unknown) {
+                object["outcome_unknown"] = unknown_json(unknown);
+            }
             if let Failure::Rotation(rotation) = failure {
                 object["step"] = json!(rotation.step.to_string());
                 object["created"] = json!(rotation.created);
@@ -228,7 +244,50 @@ fn call_exit_code(error: &Error) -> u8 {
         | ErrorKind::Validation
         | ErrorKind::RotationRefused
         | ErrorKind::SecretInUse => EXIT_USAGE,
+        // It may have been done; the cause may be a 5xx answer, but nothing says what happened.
+        ErrorKind::OutcomeUnknown => EXIT_NETWORK,
         _ if error.api().is_some() => EXIT_API,
         _ => EXIT_NETWORK,
     }
+}
+
+/// What the JSON error says of a call whose outcome is unknown: the operation, when it was
+/// sent, what it asked (a transfer's `reference`), and how to settle it.
+pub fn unknown_json(unknown: &vonage_account::UnknownOutcome) -> serde_json::Value {
+    use vonage_account::Asked;
+    let mut object = serde_json::json!({
+        "operation": unknown.operation.to_string(),
+        "sent_at": unknown.sent_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "search_from": unknown.search_from().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        "how_to_settle": unknown.how_to_settle(),
+    });
+    match &unknown.asked {
+        Asked::Transfer {
+            kind,
+            reference,
+            from,
+            to,
+            amount,
+        } => {
+            object["kind"] = serde_json::json!(kind);
+            object["reference"] = serde_json::json!(reference);
+            object["from"] = serde_json::json!(from);
+            object["to"] = serde_json::json!(to);
+            object["amount"] = serde_json::json!(amount);
+        }
+        Asked::Create { name } => object["name"] = serde_json::json!(name),
+        Asked::NumberTransfer {
+            number,
+            country,
+            from,
+            to,
+        } => {
+            object["number"] = serde_json::json!(number);
+            object["country"] = serde_json::json!(country);
+            object["from"] = serde_json::json!(from);
+            object["to"] = serde_json::json!(to);
+        }
+        _ => {}
+    }
+    object
 }

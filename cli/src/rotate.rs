@@ -54,8 +54,8 @@ pub struct RotateArgs {
     pub stage: bool,
 
     /// Phase 2: revoke the old secret OLD_ID, once every holder uses the new one (already gone
-    /// counts as done)
-    #[arg(long, value_name = "OLD_ID")]
+    /// counts as done); with --all-subaccounts, no id (they come from --secret-dir)
+    #[arg(long, value_name = "OLD_ID", num_args = 0..=1, default_missing_value = "")]
     pub retire: Option<String>,
 
     /// Show the key's secrets, oldest first, and which one is staged
@@ -86,6 +86,21 @@ pub struct RotateArgs {
     /// instead of stdout
     #[arg(long, value_name = "PATH", requires = "generate")]
     pub output_file: Option<PathBuf>,
+
+    /// Every sub-account of the primary account, a line each: --status [--secret-dir DIR],
+    /// --stage --generate --secret-dir DIR (a new 0600 file DIR/KEY.secret and a record
+    /// DIR/KEY.json per sub-account), then --retire --secret-dir DIR (the secret each stage
+    /// replaced); the exit code is the worst sub-account's, and a re-run skips what is done
+    #[arg(long, conflicts_with_all = ["for_key", "make_room", "replacing", "output_file"])]
+    pub all_subaccounts: bool,
+
+    /// With --all-subaccounts: the directory of the new secrets and the stage records
+    #[arg(long, value_name = "DIR", requires = "all_subaccounts")]
+    pub secret_dir: Option<PathBuf>,
+
+    /// With --all-subaccounts: how many sub-accounts at a time [default: 8]
+    #[arg(long, value_name = "N", requires = "all_subaccounts", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
 }
 
 impl RotateArgs {
@@ -119,6 +134,21 @@ pub async fn run(
     out: Output,
 ) -> Result<(), Failure> {
     args.check().map_err(Failure::Usage)?;
+    if args.all_subaccounts {
+        let all = crate::rotate_all::AllArgs {
+            status: args.status,
+            retire: args.retire.as_deref(),
+            generate: args.generate,
+            secret_dir: args.secret_dir.as_deref(),
+            concurrency: args.concurrency,
+        };
+        return crate::rotate_all::run(client, all, out).await;
+    }
+    if args.retire.as_deref() == Some("") {
+        return Err(Failure::Usage(
+            "--retire needs OLD_ID, the old secret's id".into(),
+        ));
+    }
     // A sub-account's key, or `None` for the client's own (also when --for names it).
     let sub = args
         .key

@@ -60,6 +60,7 @@ mod proxy;
 mod redaction;
 mod reliability;
 mod request_ids;
+mod rotate_all;
 mod rotation;
 mod service;
 mod subaccounts_errors;

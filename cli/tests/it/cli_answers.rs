@@ -57,8 +57,8 @@ async fn exec(url: &str, key: &str, secret: &str, args: &[&str]) -> Run {
     }
 }
 
-/// One command line per operation; a new operation fails to compile here, naming it. The
-/// Subaccounts operations have no command yet (issue 25, item 6: the CLI's part), so `None`.
+/// One command line per operation; a new operation fails to compile here, naming it (`None`
+/// for an operation no command sends).
 fn command(op: Operation) -> Option<Vec<&'static str>> {
     Some(match op {
         Operation::GetAccountBalance => vec!["balance"],
@@ -71,15 +71,66 @@ fn command(op: Operation) -> Option<Vec<&'static str>> {
         Operation::RetrievePricingCountry => vec!["pricing", "sms", "--country", "DE"],
         Operation::RetrievePricingAllCountries => vec!["pricing", "voice", "--all"],
         Operation::RetrievePrefixPricing => vec!["pricing", "sms-transit", "--prefix", "44"],
-        Operation::RetrieveSubaccountsList
-        | Operation::CreateSubAccount
-        | Operation::RetrieveSubaccount
-        | Operation::ModifySubaccount
-        | Operation::RetrieveCreditTransfers
-        | Operation::TransferCredit
-        | Operation::RetrieveBalanceTransfers
-        | Operation::TransferBalance
-        | Operation::TransferNumber => return None,
+        Operation::RetrieveSubaccountsList => vec!["subaccounts", "list"],
+        Operation::CreateSubAccount => vec!["subaccounts", "create", "--name", "Acme"],
+        Operation::RetrieveSubaccount => vec!["subaccounts", "show", "sub12345"],
+        Operation::ModifySubaccount => vec!["subaccounts", "update", "sub12345", "--suspend"],
+        Operation::RetrieveCreditTransfers => {
+            vec![
+                "subaccounts",
+                "transfers",
+                "credit",
+                "--since",
+                "2026-01-01T00:00:00Z",
+            ]
+        }
+        Operation::TransferCredit => {
+            vec![
+                "subaccounts",
+                "transfer",
+                "credit",
+                "--from",
+                ECHO_KEY,
+                "--to",
+                "sub12345",
+                "--amount",
+                "1.50",
+            ]
+        }
+        Operation::RetrieveBalanceTransfers => {
+            vec![
+                "subaccounts",
+                "transfers",
+                "balance",
+                "--since",
+                "2026-01-01T00:00:00Z",
+            ]
+        }
+        Operation::TransferBalance => {
+            vec![
+                "subaccounts",
+                "transfer",
+                "balance",
+                "--from",
+                ECHO_KEY,
+                "--to",
+                "sub12345",
+                "--amount",
+                "1.50",
+            ]
+        }
+        Operation::TransferNumber => vec![
+            "subaccounts",
+            "transfer-number",
+            "--from",
+            ECHO_KEY,
+            "--to",
+            "sub12345",
+            "--number",
+            "447700900000",
+            "--country",
+            "GB",
+        ],
     })
 }
 

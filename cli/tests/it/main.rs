@@ -15,3 +15,5 @@ mod cli_generate;
 mod cli_operations;
 mod cli_pricing;
 mod cli_rotate;
+mod cli_rotate_all;
+mod cli_subaccounts;
