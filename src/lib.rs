@@ -408,11 +408,10 @@ pub use rust_decimal::Decimal;
 /// ```
 pub use chrono;
 pub use subaccounts::{
-    Asked, CreatedSubaccount, DEFAULT_FLEET_CONCURRENCY, EverySubaccount, IntoTransferAmount,
-    IntoUtcTime, MoneyTransfer, NewSubaccount, NumberMove, NumberTransfer, PrimaryAccount,
-    SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN, Settlement, StageOutcome, Subaccount,
-    SubaccountList, SubaccountUpdate, Subaccounts, Transfer, TransferFilter, TransferKind,
-    UnknownOutcome,
+    Asked, CreatedSubaccount, IntoTransferAmount, IntoUtcTime, MoneyTransfer, NewSubaccount,
+    NumberMove, NumberTransfer, PrimaryAccount, SETTLE_CLOCK_MARGIN, SUBACCOUNT_NAME_MAX_LEN,
+    Settlement, Subaccount, SubaccountList, SubaccountUpdate, Subaccounts, Transfer,
+    TransferFilter, TransferKind, UnknownOutcome,
 };
 
 // Every sub-account's secret rotated in two phases (its own block, as the Subaccounts API's).

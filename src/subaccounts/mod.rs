@@ -8,7 +8,6 @@
 //! Money moves without an idempotency key: see [`UnknownOutcome`] for what happens when the
 //! answer to a create or a transfer is lost.
 
-mod fleet;
 mod outcome;
 mod request;
 mod types;
@@ -16,7 +15,6 @@ mod types;
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 
-pub use fleet::{DEFAULT_FLEET_CONCURRENCY, EverySubaccount, StageOutcome};
 pub use outcome::{Asked, SETTLE_CLOCK_MARGIN, Settlement, UnknownOutcome};
 pub use request::{
     IntoTransferAmount, IntoUtcTime, MoneyTransfer, NewSubaccount, NumberMove,

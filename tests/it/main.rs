@@ -64,7 +64,6 @@ mod rotate_all;
 mod rotation;
 mod service;
 mod subaccounts_errors;
-mod subaccounts_fleet;
 mod subaccounts_never_twice;
 mod subaccounts_validation;
 mod subaccounts_wire;
