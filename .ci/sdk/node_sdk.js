@@ -7,45 +7,11 @@
 'use strict';
 
 const { Accounts, Secrets } = require('@vonage/accounts');
-// The error the SDK rejects with for any error status (a dependency of @vonage/accounts).
-const { VetchError } = require('@vonage/vetch');
+const { URL, KEY, SECRET, control, harness } = require('./harness');
 
-const URL = process.env.FAKE_URL;
-const KEY = 'abcd1234';
-const SECRET = 'Abcdef123456';
 const hosts = { restHost: URL, apiHost: URL };
-let passed = 0;
-
-function check(name, condition, detail = '') {
-  if (!condition) {
-    console.log(`FAIL node: ${name} ${detail}`);
-    process.exit(1);
-  }
-  passed += 1;
-  console.log(`ok   node: ${name}`);
-}
-
-async function control(method, path, body) {
-  const response = await fetch(`${URL}/_fake/${path}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status}`);
-  return response.json();
-}
-
-// `promise` rejects with a VetchError for an answer of `status`; the error is returned.
-async function rejects(name, status, promise) {
-  try {
-    await promise;
-  } catch (e) {
-    check(name, e instanceof VetchError && e.response?.status === status,
-      `rejected with ${e.constructor.name}: ${e.message}`);
-    return e;
-  }
-  check(name, false, 'resolved');
-}
+const checks = harness('node');
+const { check, rejects } = checks;
 
 async function main() {
   await control('POST', 'reset');
@@ -103,10 +69,7 @@ async function main() {
   await control('POST', 'faults', { kind: 'status', status: 500, route: 'getAccountBalance' });
   await rejects('500 -> rejected', 500, accounts.getBalance());
 
-  console.log(`node: ${passed} passed, 0 failed`);
+  console.log(`node: ${checks.passed} passed, 0 failed`);
 }
 
-main().catch((e) => {
-  console.log(`FAIL node: ${e.stack || e}`);
-  process.exit(1);
-});
+checks.run(main);

@@ -15,43 +15,10 @@
 'use strict';
 
 const { SubAccounts } = require('@vonage/subaccounts');
-const { VetchError } = require('@vonage/vetch');
+const { URL, KEY, SECRET, SUB, control, harness } = require('./harness');
 
-const URL = process.env.FAKE_URL;
-const KEY = 'abcd1234';
-const SECRET = 'Abcdef123456';
-const SUB = 'sub12345';
-let passed = 0;
-
-function check(name, condition, detail = '') {
-  if (!condition) {
-    console.log(`FAIL node subaccounts: ${name} ${detail}`);
-    process.exit(1);
-  }
-  passed += 1;
-  console.log(`ok   node subaccounts: ${name}`);
-}
-
-async function control(method, path, body) {
-  const response = await fetch(`${URL}/_fake/${path}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status}`);
-  return response.json();
-}
-
-async function rejects(name, status, promise) {
-  try {
-    await promise;
-  } catch (e) {
-    check(name, e instanceof VetchError && e.response?.status === status,
-      `rejected with ${e.constructor.name}: ${e.message}`);
-    return e;
-  }
-  check(name, false, 'resolved');
-}
+const checks = harness('node subaccounts');
+const { check, rejects } = checks;
 
 async function main() {
   await control('POST', 'reset');
@@ -97,10 +64,7 @@ async function main() {
     subs.transferCredit({ from: KEY, to: SUB, amount: '1.00' }));
   await rejects('an unknown sub-account is 404', 404, subs.getSubAccount('nobody01'));
 
-  console.log(`node subaccounts: ${passed} checks passed`);
+  console.log(`node subaccounts: ${checks.passed} checks passed`);
 }
 
-main().catch((e) => {
-  console.log(`FAIL node subaccounts: ${e.stack || e}`);
-  process.exit(1);
-});
+checks.run(main);

@@ -7,10 +7,8 @@ settings bug (moCallbackUrl for moCallBackUrl) is refused by name.
 """
 
 import logging
-import os
-import sys
 
-import requests
+from harness import HOST, KEY, SECRET, Harness, control
 from vonage import Auth, HttpClientOptions, Vonage
 from vonage_account.responses import Balance, SettingsResponse, TopUpResponse, VonageApiSecret
 from vonage_http_client.errors import (
@@ -25,41 +23,13 @@ from vonage_http_client.errors import (
 # The SDK logs every error answer as a warning; the checks below say what matters.
 logging.getLogger("vonage").setLevel(logging.ERROR)
 
-URL = os.environ["FAKE_URL"]
-HOST = URL.removeprefix("https://")
-KEY, SECRET = "abcd1234", "Abcdef123456"
-passed = 0
+checks = Harness("python")
+check, raises = checks.check, checks.raises
 
 
 def vonage(secret=SECRET):
     """A client of the SDK, both hosts pointed at the fake."""
     return Vonage(Auth(api_key=KEY, api_secret=secret), HttpClientOptions(api_host=HOST, rest_host=HOST))
-
-
-def control(method, path, body=None):
-    """The fake's control path (plain requests: REQUESTS_CA_BUNDLE trusts the fake here too)."""
-    response = requests.request(method, f"{URL}/_fake/{path}", json=body, timeout=10)
-    response.raise_for_status()
-    return response.json()
-
-
-def check(name, condition, detail=""):
-    global passed
-    if not condition:
-        print(f"FAIL python: {name} {detail}")
-        sys.exit(1)
-    passed += 1
-    print(f"ok   python: {name}")
-
-
-def raises(name, error_type, call):
-    """`call()` raises exactly `error_type` (not a subclass), which is returned."""
-    try:
-        call()
-    except Exception as e:  # noqa: BLE001 - the type is what is checked
-        check(name, type(e) is error_type, f"raised {type(e).__name__}: {e}")
-        return e
-    check(name, False, "raised nothing")
 
 
 control("POST", "reset")
@@ -158,4 +128,4 @@ check(
     error.response.text,
 )
 
-print(f"python: {passed} passed, 0 failed")
+print(f"python: {checks.passed} passed, 0 failed")

@@ -15,10 +15,8 @@ Known bugs of vonage-subaccounts 1.0.4, worked around here (by reading its code;
 """
 
 import logging
-import os
-import sys
 
-import requests
+from harness import HOST, KEY, SECRET, SUB, Harness, control
 from vonage import Auth, HttpClientOptions, Vonage
 from vonage_http_client.errors import ForbiddenError, HttpRequestError, NotFoundError
 from vonage_subaccounts import (
@@ -36,35 +34,8 @@ from vonage_subaccounts import (
 
 logging.getLogger("vonage").setLevel(logging.ERROR)
 
-URL = os.environ["FAKE_URL"]
-HOST = URL.removeprefix("https://")
-KEY, SECRET, SUB = "abcd1234", "Abcdef123456", "sub12345"
-passed = 0
-
-
-def control(method, path, body=None):
-    response = requests.request(method, f"{URL}/_fake/{path}", json=body, timeout=10)
-    response.raise_for_status()
-    return response.json()
-
-
-def check(name, condition, detail=""):
-    global passed
-    if not condition:
-        print(f"FAIL python subaccounts: {name} {detail}")
-        sys.exit(1)
-    passed += 1
-    print(f"ok   python subaccounts: {name}")
-
-
-def raises(name, error_type, call):
-    try:
-        call()
-    except Exception as e:  # noqa: BLE001 - the type is what is checked
-        check(name, isinstance(e, error_type), f"raised {type(e).__name__}: {e}")
-        return e
-    check(name, False, "did not raise")
-
+checks = Harness("python subaccounts")
+check, raises = checks.check, checks.raises
 
 control("POST", "reset")
 # Workaround (known bug): a primary with a name; and sub12345 with a balance of its own.
@@ -123,4 +94,4 @@ made = len(control("GET", "subaccounts")["transfers"]) - before
 sent = sum(1 for r in control("GET", "requests") if r["route"] == "transferBalance" and "once?" in r["body"])
 check(f"commit-then-drop: the SDK sent one transfer {sent} time(s), made {made} time(s) (known bug when > 1)", made == sent)
 
-print(f"python subaccounts: {passed} checks passed")
+print(f"python subaccounts: {checks.passed} checks passed")
