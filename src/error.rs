@@ -96,100 +96,78 @@ pub enum Error {
 /// A call whose outcome is unknown, inside an [`Error`] ([`Error::OutcomeUnknown`]):
 /// [`Error::outcome_unknown`] gives the [`UnknownOutcome`](crate::UnknownOutcome) back. Opaque,
 /// like [`StoppedRotation`], so that the one error type needs nothing from the sub-accounts module.
-pub struct LostAnswer(Box<dyn OutcomeDetail>);
+#[derive(Clone, thiserror::Error)]
+#[error(transparent)]
+pub struct LostAnswer(pub(crate) Nested);
 
-/// What the one error reads from an unknown outcome; `UnknownOutcome` implements it.
-pub(crate) trait OutcomeDetail: std::error::Error + Send + Sync + 'static {
-    /// Why the answer was lost.
-    fn lost_because(&self) -> &Error;
-    /// For [`Error::outcome_unknown`]'s downcast.
-    fn as_any(&self) -> &dyn std::any::Any;
-    /// For `Clone`.
-    fn clone_box(&self) -> Box<dyn OutcomeDetail>;
-}
+/// A stopped rotation inside an [`Error`]: [`Error::rotation`] gives the
+/// [`RotationError`](crate::RotationError) back. Opaque, so that the one error type needs nothing
+/// from the rotation module (which is built on top of it).
+#[derive(Clone, thiserror::Error)]
+#[error(transparent)]
+pub struct StoppedRotation(pub(crate) Nested);
 
-impl LostAnswer {
-    pub(crate) fn new(detail: impl OutcomeDetail) -> LostAnswer {
-        LostAnswer(Box::new(detail))
-    }
-
-    /// The unknown outcome as what it is (the sub-accounts module's `UnknownOutcome`).
-    pub(crate) fn as_any(&self) -> &dyn std::any::Any {
-        self.0.as_any()
-    }
-}
-
-impl Clone for LostAnswer {
-    fn clone(&self) -> LostAnswer {
-        LostAnswer(self.0.clone_box())
-    }
-}
-
+/// `Debug` is the held error's, without the holder's name.
 impl fmt::Debug for LostAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.0, f)
     }
 }
 
-impl fmt::Display for LostAnswer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
-
-impl std::error::Error for LostAnswer {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
-    }
-}
-
-/// A stopped rotation inside an [`Error`]: [`Error::rotation`] gives the
-/// [`RotationError`](crate::RotationError) back. Opaque, so that the one error type needs nothing
-/// from the rotation module (which is built on top of it).
-pub struct StoppedRotation(Box<dyn RotationFailure>);
-
-/// What the one error reads from a stopped rotation; `RotationError` implements it.
-pub(crate) trait RotationFailure: std::error::Error + Send + Sync + 'static {
-    /// The rotation's kind.
-    fn kind(&self) -> ErrorKind;
-    /// The call that stopped it, if one did.
-    fn call_error(&self) -> Option<&Error>;
-    /// For [`Error::rotation`]'s downcast.
-    fn as_any(&self) -> &dyn std::any::Any;
-    /// For `Clone`.
-    fn clone_box(&self) -> Box<dyn RotationFailure>;
-}
-
-impl StoppedRotation {
-    pub(crate) fn new(failure: impl RotationFailure) -> StoppedRotation {
-        StoppedRotation(Box::new(failure))
-    }
-
-    /// The stopped rotation as what it is (the rotation module's `RotationError`).
-    pub(crate) fn as_any(&self) -> &dyn std::any::Any {
-        self.0.as_any()
-    }
-}
-
-impl Clone for StoppedRotation {
-    fn clone(&self) -> StoppedRotation {
-        StoppedRotation(self.0.clone_box())
-    }
-}
-
+/// `Debug` is the held error's, without the holder's name.
 impl fmt::Debug for StoppedRotation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.0, f)
     }
 }
 
-impl fmt::Display for StoppedRotation {
+/// An error of a module built on top of this one (`RotationError`, `UnknownOutcome`), as
+/// [`LostAnswer`] and [`StoppedRotation`] hold it: what the one error reads from it, and the way
+/// back to what it is.
+pub(crate) trait NestedError: std::error::Error + Send + Sync + 'static {
+    /// Its kind.
+    fn kind(&self) -> ErrorKind;
+    /// The call's error that caused it, if one did.
+    fn call_error(&self) -> Option<&Error>;
+    /// For the downcasts ([`Error::rotation`], [`Error::outcome_unknown`]).
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// For `Clone`.
+    fn clone_box(&self) -> Box<dyn NestedError>;
+}
+
+/// A boxed [`NestedError`]: `Debug`, `Display` and `source` are the held error's.
+pub(crate) struct Nested(Box<dyn NestedError>);
+
+impl Nested {
+    pub(crate) fn new(error: impl NestedError) -> Nested {
+        Nested(Box::new(error))
+    }
+
+    /// The held error as what it is.
+    pub(crate) fn as_any(&self) -> &dyn std::any::Any {
+        self.0.as_any()
+    }
+}
+
+impl Clone for Nested {
+    fn clone(&self) -> Nested {
+        Nested(self.0.clone_box())
+    }
+}
+
+impl fmt::Debug for Nested {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Nested {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)
     }
 }
 
-impl std::error::Error for StoppedRotation {
+impl std::error::Error for Nested {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source()
     }
@@ -397,9 +375,9 @@ impl Error {
             Error::Transport { .. } => ErrorKind::Transport,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
-            Error::OutcomeUnknown(_) => ErrorKind::OutcomeUnknown,
             Error::SecretInUse { .. } => ErrorKind::SecretInUse,
-            Error::Rotation(rotation) => rotation.0.kind(),
+            Error::OutcomeUnknown(LostAnswer(nested))
+            | Error::Rotation(StoppedRotation(nested)) => nested.0.kind(),
         }
     }
 
@@ -408,8 +386,8 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::OutcomeUnknown(unknown) => unknown.0.lost_because().status(),
-            Error::Rotation(rotation) => rotation.0.call_error()?.status(),
+            Error::OutcomeUnknown(LostAnswer(nested))
+            | Error::Rotation(StoppedRotation(nested)) => nested.0.call_error()?.status(),
             _ => None,
         }
     }
@@ -421,8 +399,8 @@ impl Error {
             Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
                 request_id.as_deref()
             }
-            Error::OutcomeUnknown(unknown) => unknown.0.lost_because().request_id(),
-            Error::Rotation(rotation) => rotation.0.call_error()?.request_id(),
+            Error::OutcomeUnknown(LostAnswer(nested))
+            | Error::Rotation(StoppedRotation(nested)) => nested.0.call_error()?.request_id(),
             _ => None,
         }
     }
@@ -456,8 +434,8 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
-            Error::OutcomeUnknown(unknown) => unknown.0.lost_because().api(),
-            Error::Rotation(rotation) => rotation.0.call_error()?.api(),
+            Error::OutcomeUnknown(LostAnswer(nested))
+            | Error::Rotation(StoppedRotation(nested)) => nested.0.call_error()?.api(),
             _ => None,
         }
     }
@@ -466,7 +444,7 @@ impl Error {
     pub fn validation(&self) -> Option<&ValidationError> {
         match self {
             Error::Validation(v) => Some(v),
-            Error::Rotation(rotation) => rotation.0.call_error()?.validation(),
+            Error::Rotation(StoppedRotation(nested)) => nested.0.call_error()?.validation(),
             _ => None,
         }
     }

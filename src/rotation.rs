@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::{
     Client, Error, ErrorKind, KeyRole, OwnKey, RotatedClient, Secret, Secrets,
-    error::{RotationFailure, StoppedRotation},
+    error::{Nested, NestedError, StoppedRotation},
     secrets::{MAX_SECRETS_PER_KEY, new_client, rotated_client},
     validate,
 };
@@ -702,11 +702,11 @@ impl std::error::Error for RotationError {
 /// ```
 impl From<RotationError> for Error {
     fn from(error: RotationError) -> Error {
-        Error::Rotation(StoppedRotation::new(error))
+        Error::Rotation(StoppedRotation(Nested::new(error)))
     }
 }
 
-impl RotationFailure for RotationError {
+impl NestedError for RotationError {
     fn kind(&self) -> ErrorKind {
         RotationError::kind(self)
     }
@@ -719,7 +719,7 @@ impl RotationFailure for RotationError {
         self
     }
 
-    fn clone_box(&self) -> Box<dyn RotationFailure> {
+    fn clone_box(&self) -> Box<dyn NestedError> {
         Box::new(self.clone())
     }
 }
@@ -730,7 +730,7 @@ impl Error {
     /// in, the new client when there is one.
     pub fn rotation(&self) -> Option<&RotationError> {
         match self {
-            Error::Rotation(rotation) => rotation.as_any().downcast_ref(),
+            Error::Rotation(StoppedRotation(nested)) => nested.as_any().downcast_ref(),
             _ => None,
         }
     }

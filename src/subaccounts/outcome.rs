@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::{
     Amount, Error, ErrorKind, Operation, RetryClass,
-    error::{LostAnswer, OutcomeDetail},
+    error::{LostAnswer, Nested, NestedError},
 };
 
 use super::types::TransferKind;
@@ -117,16 +117,20 @@ impl fmt::Display for UnknownOutcome {
     }
 }
 
-impl OutcomeDetail for UnknownOutcome {
-    fn lost_because(&self) -> &Error {
-        &self.cause
+impl NestedError for UnknownOutcome {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::OutcomeUnknown
+    }
+
+    fn call_error(&self) -> Option<&Error> {
+        Some(&self.cause)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
 
-    fn clone_box(&self) -> Box<dyn OutcomeDetail> {
+    fn clone_box(&self) -> Box<dyn NestedError> {
         Box::new(self.clone())
     }
 }
@@ -136,7 +140,7 @@ impl Error {
     /// What is known of a call whose outcome is unknown (see [`Error::OutcomeUnknown`]).
     pub fn outcome_unknown(&self) -> Option<&UnknownOutcome> {
         match self {
-            Error::OutcomeUnknown(unknown) => unknown.as_any().downcast_ref(),
+            Error::OutcomeUnknown(LostAnswer(nested)) => nested.as_any().downcast_ref(),
             _ => None,
         }
     }
@@ -194,12 +198,12 @@ pub(crate) fn classify(
 ) -> Error {
     debug_assert_eq!(operation.retry_class(), RetryClass::ConnectOnly);
     if is_unknown(&error) {
-        Error::OutcomeUnknown(LostAnswer::new(UnknownOutcome {
+        Error::OutcomeUnknown(LostAnswer(Nested::new(UnknownOutcome {
             operation,
             sent_at,
             asked: asked(),
             cause: without_excerpt(error, operation),
-        }))
+        })))
     } else {
         error
     }
@@ -217,12 +221,12 @@ pub(crate) fn number_refusal_after_unknown(
         ErrorKind::InvalidNumberTransfer | ErrorKind::TransferConflict
     );
     if moved_maybe {
-        Error::OutcomeUnknown(LostAnswer::new(UnknownOutcome {
+        Error::OutcomeUnknown(LostAnswer(Nested::new(UnknownOutcome {
             operation: Operation::TransferNumber,
             sent_at,
             asked,
             cause: error,
-        }))
+        })))
     } else {
         error
     }
