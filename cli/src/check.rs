@@ -190,7 +190,12 @@ pub async fn run(command: &CheckCommand, ctx: &Context) -> Verdict {
         CheckCommand::Balance(check) => ("BALANCE", check.timeout),
         CheckCommand::Secrets(check) => ("SECRETS", check.timeout),
     };
-    let timeout = timeout.unwrap_or(DEFAULT_TIMEOUT);
+    // Only a limit typed on the command line: the option shares its id with the global
+    // `--timeout`, whose VONAGE_TIMEOUT (one attempt's limit, often 30s) must not stretch a
+    // check past the monitoring system's own limit.
+    let timeout = timeout
+        .filter(|_| ctx.typed.has("timeout"))
+        .unwrap_or(DEFAULT_TIMEOUT);
     // The check's time limit governs: an attempt may take up to it (and a little more, so that
     // the limit, not the attempt, says it ran out).
     let client = ctx.effective().and_then(|mut effective| {

@@ -455,6 +455,27 @@ async fn check_has_a_whole_check_timeout_and_a_json_verdict() {
     assert!(run.stdout.starts_with("BALANCE UNKNOWN - "), "{run:?}");
     assert!(run.stdout.contains("-t/--timeout"), "{run:?}");
 
+    // VONAGE_TIMEOUT is one attempt's limit, not the check's: the check keeps its 10 s.
+    fake.clear_faults();
+    fake.inject(Fault::delay(Duration::from_millis(300)).on(Operation::GetAccountBalance));
+    let run = cli(&fake, &["check", "balance", "-w", "5", "-c", "2"])
+        .env("VONAGE_TIMEOUT", "100ms")
+        .run()
+        .await;
+    run.assert_code(0);
+    assert!(run.stdout.starts_with("BALANCE OK - "), "{run:?}");
+    // Typed, before the command or after it, it is the check's limit.
+    for line in [
+        "--timeout 100ms check balance -w 5 -c 2",
+        "check balance -w 5 -c 2 --timeout 100ms",
+    ] {
+        fake.inject(Fault::delay(Duration::from_millis(300)).on(Operation::GetAccountBalance));
+        let args: Vec<&str> = line.split(' ').collect();
+        let run = cli(&fake, &args).run().await;
+        run.assert_code(3);
+        assert!(run.stdout.contains("time limit of 100ms"), "{run:?}");
+    }
+
     let run = cli(
         &fake,
         &["--json", "check", "balance", "-w", "20", "-c", "5"],
