@@ -588,6 +588,54 @@ pub mod as_string {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Amount, D::Error> {
         Amount::deserialize(deserializer)
     }
+
+    /// `#[serde(with = "vonage_account::amount::as_string::option")]`: the same for an
+    /// `Option<Amount>`, such as a sub-account's [`balance`](crate::Subaccount::balance), which
+    /// is `null` while it shares the primary account's. `None` is written as `null`, and read
+    /// from `null` (add `#[serde(default)]` to read a missing field as `None` too).
+    ///
+    /// ```
+    /// use serde::{Deserialize, Serialize};
+    /// use vonage_account::Amount;
+    ///
+    /// #[derive(Serialize, Deserialize)]
+    /// struct Customer {
+    ///     #[serde(with = "vonage_account::amount::as_string::option")]
+    ///     balance: Option<Amount>,
+    /// }
+    ///
+    /// let own = Customer { balance: Some("2.50000000".parse()?) };
+    /// let shared = Customer { balance: None };
+    /// let json = serde_json::json!([own, shared]);
+    /// assert_eq!(json.to_string(), r#"[{"balance":"2.50000000"},{"balance":null}]"#);
+    /// let back: Vec<Customer> = serde_json::from_value(json)?;
+    /// assert_eq!(back[0].balance.as_ref().map(|a| a.as_str()), Some("2.50000000"));
+    /// assert!(back[1].balance.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub mod option {
+        use serde::{Deserialize as _, Deserializer, Serializer};
+
+        use crate::Amount;
+
+        /// Writes `Some(amount)` as a string with the digits it holds, `None` as `null`.
+        pub fn serialize<S: Serializer>(
+            amount: &Option<Amount>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match amount {
+                Some(amount) => serializer.serialize_some(amount.as_str()),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads `null` as `None`, a JSON string or number as `Some`, keeping every digit.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Amount>, D::Error> {
+            Option::<Amount>::deserialize(deserializer)
+        }
+    }
 }
 
 /// `#[serde(with = "vonage_account::amount::as_number")]`: an [`Amount`] field written as a
