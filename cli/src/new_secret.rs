@@ -5,7 +5,7 @@
 
 use std::{fs::OpenOptions, io::BufRead as _, io::Write as _, path::Path};
 
-use vonage_account::{Error, ExposeSecret as _, SecretString};
+use vonage_account::{Error, ExposeSecret as _, RotationError, RotationStep, SecretString};
 
 use crate::output::Failure;
 
@@ -78,6 +78,30 @@ pub fn certainly_not_created(error: &Error) -> bool {
         Error::Config(_) | Error::Validation(_) => true,
         Error::Api(_) => error.status().is_some_and(|s| s.is_client_error()),
         _ => false,
+    }
+}
+
+/// Whether a failed stage certainly did not create the new secret: it stopped before the
+/// creation, or the creation itself was [certainly refused](certainly_not_created).
+pub fn stage_certainly_not_created(error: &RotationError) -> bool {
+    match error.step {
+        RotationStep::Validate | RotationStep::FindCurrent | RotationStep::MakeRoom => true,
+        RotationStep::Create => error.call_error().is_some_and(certainly_not_created),
+        _ => false,
+    }
+}
+
+/// After a failed call that was to create the secret written to `path` beforehand: the file
+/// goes when the secret `certainly_not_created`; otherwise it stays, the only copy, and (unless
+/// the output is JSON) `note: {what} may have been created; ...` on stderr says where.
+pub fn settle_file(path: &Path, certainly_not_created: bool, json: bool, what: &str) {
+    if certainly_not_created {
+        let _ = std::fs::remove_file(path);
+    } else if !json {
+        eprintln!(
+            "note: {what} may have been created; its secret is kept in {}",
+            path.display()
+        );
     }
 }
 

@@ -7,7 +7,7 @@ use clap::Args;
 use serde_json::json;
 use vonage_account::{
     Client, ExposeSecret as _, KeyRole, Retired, RotationError, RotationRefusal, RotationState,
-    RotationStep, Secret, SecretString, Secrets,
+    Secret, SecretString, Secrets,
 };
 
 use crate::{
@@ -227,12 +227,11 @@ async fn stage(
                 );
             }
             match (shown, &error.created) {
-                (Some(Generated::SavedTo(path)), _) if not_created(&error) => {
-                    let _ = std::fs::remove_file(path);
-                }
-                (Some(Generated::SavedTo(path)), _) if !out.json => eprintln!(
-                    "note: the new secret may have been created; it is kept in {}",
-                    path.display()
+                (Some(Generated::SavedTo(path)), _) => new_secret::settle_file(
+                    path,
+                    new_secret::stage_certainly_not_created(&error),
+                    out.json,
+                    "the new secret",
                 ),
                 // Created but not proven: the generated value is the only copy, so it is shown
                 // (once) rather than lost; finish with `--status` and a retry, or revoke it.
@@ -279,17 +278,6 @@ async fn stage_on<K: KeyRole>(
         old_secret_id: staged.old_secret_id,
         revoked: staged.revoked,
     })
-}
-
-/// Whether a failed stage certainly did not create the new secret.
-fn not_created(error: &RotationError) -> bool {
-    match error.step {
-        RotationStep::Validate | RotationStep::FindCurrent | RotationStep::MakeRoom => true,
-        RotationStep::Create => error
-            .call_error()
-            .is_some_and(new_secret::certainly_not_created),
-        _ => false,
-    }
 }
 
 /// `--stage`: the new secret's id, the old one's, what to do next, and the generated value once

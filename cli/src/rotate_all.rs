@@ -27,8 +27,8 @@ use std::{
 
 use serde_json::{Value, json};
 use vonage_account::{
-    Client, ExposeSecret as _, ForSubaccount, Retired, RetiredSubaccount, RotationError,
-    RotationState, Secret, SecretString, StagedSubaccount, Subaccount,
+    Client, ExposeSecret as _, ForSubaccount, Retired, RetiredSubaccount, RotationState, Secret,
+    SecretString, StagedSubaccount, Subaccount,
 };
 
 use crate::{
@@ -274,7 +274,7 @@ async fn stage(
             },
             Err(error) => {
                 let fresh = matches!(notes.get(&key), Some(Note::FreshFile));
-                let text = if fresh && not_created(&error) {
+                let text = if fresh && new_secret::stage_certainly_not_created(&error) {
                     let _ = std::fs::remove_file(&file);
                     String::new()
                 } else if file.exists() {
@@ -405,18 +405,6 @@ fn new_secret_for(dir: &Path, key: &str) -> Result<(SecretString, bool), Note> {
     let secret = vonage_account::generate_secret().map_err(|e| Note::Io(e.to_string()))?;
     write_new(&path, &format!("{}\n", secret.expose_secret())).map_err(Note::Io)?;
     Ok((secret, true))
-}
-
-/// Whether a failed stage certainly did not create the new secret (its file can go).
-fn not_created(error: &RotationError) -> bool {
-    use vonage_account::RotationStep;
-    match error.step {
-        RotationStep::Validate | RotationStep::FindCurrent | RotationStep::MakeRoom => true,
-        RotationStep::Create => error
-            .call_error()
-            .is_some_and(new_secret::certainly_not_created),
-        _ => false,
-    }
 }
 
 /// A key that is safe as a file name: letters, digits, `-` and `_`.

@@ -137,14 +137,8 @@ async fn create_generated(client: &Client, args: &CreateArgs, out: Output) -> Re
         }
         Err(error) => {
             if let Some(path) = output_file {
-                if new_secret::certainly_not_created(&error) {
-                    let _ = std::fs::remove_file(path);
-                } else if !out.json {
-                    eprintln!(
-                        "note: the secret may have been created; it is kept in {}",
-                        path.display()
-                    );
-                }
+                let not_created = new_secret::certainly_not_created(&error);
+                new_secret::settle_file(path, not_created, out.json, "the secret");
             }
             Err(error.into())
         }

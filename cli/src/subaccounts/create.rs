@@ -100,14 +100,8 @@ pub async fn run(subaccounts: &Subaccounts, args: &CreateArgs, out: Output) -> R
         }
         Err(error) => {
             if let Some(path) = output_file {
-                if new_secret::certainly_not_created(&error) {
-                    let _ = std::fs::remove_file(path);
-                } else if !out.json {
-                    eprintln!(
-                        "note: the sub-account may have been created with the secret kept in {}",
-                        path.display()
-                    );
-                }
+                let not_created = new_secret::certainly_not_created(&error);
+                new_secret::settle_file(path, not_created, out.json, "the sub-account");
             }
             Err(error.into())
         }
