@@ -14,18 +14,27 @@ pub struct TransfersArgs {
     #[arg(value_enum)]
     pub kind: Kind,
 
-    /// Those made at this time or later, RFC 3339 (`2026-01-31T09:00:00Z`; an offset is
-    /// converted to UTC, a fraction of a second cut)
-    #[arg(long, value_name = "TIME")]
+    /// Those made at this time or later: RFC 3339 (`2026-01-31T09:00:00Z`; an offset is
+    /// converted to UTC, a fraction of a second cut), or a date (`2026-01-31`: its start, UTC)
+    #[arg(long, value_name = "TIME", value_parser = day_or_time)]
     pub since: String,
 
-    /// Only those made up to this time, RFC 3339
-    #[arg(long, value_name = "TIME")]
+    /// Only those made up to this time (the same forms; a date is its start)
+    #[arg(long, value_name = "TIME", value_parser = day_or_time)]
     pub until: Option<String>,
 
     /// Only those of this sub-account (repeat for several)
     #[arg(long, value_name = "SUBKEY")]
     pub subaccount: Vec<String>,
+}
+
+/// A date alone (`2026-01-31`) as the start of that day in UTC (`2026-01-31T00:00:00Z`); any
+/// other text as it is, for the library to check as RFC 3339.
+fn day_or_time(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(day) if text.len() == 10 => format!("{}T00:00:00Z", day.format("%Y-%m-%d")),
+        _ => text.to_owned(),
+    })
 }
 
 /// Lists the transfers, newest first as the API lists them. With `--json`: an array of

@@ -496,6 +496,8 @@ async fn a_transfer_goes_once_with_its_digits_and_prints_its_reference() {
             .any(|t| t["reference"] == reference && t["amount"].is_number())
     );
 
+    // A date alone is the start of that day, UTC.
+    fake.clear_requests();
     let run = cli(
         &fake,
         &[
@@ -503,12 +505,20 @@ async fn a_transfer_goes_once_with_its_digits_and_prints_its_reference() {
             "transfers",
             "credit",
             "--since",
-            "2020-01-01T00:00:00Z",
+            "2020-01-01",
+            "--until",
+            "2099-12-31",
         ],
     )
     .run()
     .await;
     run.assert_code(0);
+    assert_eq!(
+        only(&fake, Operation::RetrieveCreditTransfers)
+            .query
+            .as_deref(),
+        Some("end_date=2099-12-31T00%3A00%3A00Z&start_date=2020-01-01T00%3A00%3A00Z")
+    );
     assert!(
         run.stdout.starts_with("1 credit transfers\n"),
         "{}",
