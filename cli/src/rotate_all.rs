@@ -580,8 +580,9 @@ fn print(action: &str, dir: Option<&Path>, lines: &[Line], out: Output) -> Resul
             ));
         }
         out.line(format_args!(
-            "{} sub-accounts ({action}): {}",
+            "{} sub-account{} ({action}): {}",
             lines.len(),
+            if lines.len() == 1 { "" } else { "s" },
             if summary.is_empty() { "none" } else { &summary }
         ));
     }

@@ -378,3 +378,21 @@ async fn a_subaccount_with_two_secrets_unrecorded_is_refused_and_bad_lines_send_
     }
     assert!(fake.requests().is_empty(), "{:#?}", fake.requests());
 }
+
+#[tokio::test]
+async fn the_summary_counts_one_subaccount_in_the_singular() {
+    let fake = FakeVonage::start().await; // one sub-account
+    let run = cli(
+        &fake,
+        &["secrets", "rotate", "--all-subaccounts", "--status"],
+    )
+    .run()
+    .await;
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .ends_with("\n1 sub-account (status): 1 settled\n"),
+        "{}",
+        run.stdout
+    );
+}
