@@ -32,7 +32,8 @@ pub struct TransfersArgs {
 /// other text as it is, for the library to check as RFC 3339.
 fn day_or_time(text: &str) -> Result<String, std::convert::Infallible> {
     Ok(match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(day) if text.len() == 10 => format!("{}T00:00:00Z", day.format("%Y-%m-%d")),
+        // Ten characters: the date exactly as written (chrono also takes `2026-1-31`).
+        Ok(_) if text.len() == 10 => format!("{text}T00:00:00Z"),
         _ => text.to_owned(),
     })
 }
